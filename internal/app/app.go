@@ -1,0 +1,204 @@
+// Package app wires Zhongshu together: configuration → store → platform
+// services → modules → the HTTP server. It holds no rules of its own.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"zhongshu/internal/admin"
+	"zhongshu/internal/directory"
+	"zhongshu/internal/platform/audit"
+	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/chain"
+	"zhongshu/internal/platform/clock"
+	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/seal"
+	"zhongshu/internal/platform/web"
+)
+
+// Config is what the command line decides.
+type Config struct {
+	DB             string // sqlite:PATH or postgres://…
+	Addr           string
+	KeyFile        string // "" = beside the SQLite file, or ./data/zhongshu.key
+	Clock          clock.Clock
+	TrustedProxies []string
+	Log            *slog.Logger
+	Demo           bool
+}
+
+// Sources lists every module's migrations in the order they run.
+func Sources() []db.Source {
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), directory.Source()}
+}
+
+// App is a wired installation.
+type App struct {
+	Cfg       Config
+	DB        *db.DB
+	Clock     clock.Clock
+	Seal      seal.Sealer
+	KeySource string
+	Audit     *audit.Log
+	Auth      *auth.Service
+	Views     *web.Views
+	Directory *directory.Module
+	Admin     *admin.Module
+	Metrics   *web.Metrics
+}
+
+// KeyPath returns where the field-encryption key file lives.
+func (c Config) KeyPath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	if p, ok := strings.CutPrefix(c.DB, "sqlite:"); ok {
+		return filepath.Join(filepath.Dir(p), "zhongshu.key")
+	}
+	return filepath.Join("data", "zhongshu.key")
+}
+
+// Open opens the store and builds the services (it does not migrate).
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	master, src, err := seal.LoadKey(cfg.KeyPath())
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("field-encryption key: %w", err)
+	}
+	keys, err := seal.New(master)
+	clear(master)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, DB: d, Clock: cfg.Clock, Seal: keys, KeySource: src}
+	a.Audit = &audit.Log{DB: d, Seal: keys, Clock: cfg.Clock}
+	a.Auth = &auth.Service{DB: d, Audit: a.Audit, Clock: cfg.Clock}
+	if a.Views, err = web.NewViews(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	web.SetDefault(a.Views)
+	web.Logger = cfg.Log
+	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register} {
+		if err := reg(a.Views); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	a.Directory = &directory.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views}
+	a.Admin = &admin.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Clock: cfg.Clock, Views: a.Views, Directory: a.Directory,
+		Verifiers: a.Verifiers, Demo: cfg.Demo}
+	a.Metrics = web.NewMetrics()
+	return a, nil
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Verifiers lists every hash chain of the installation.
+func (a *App) Verifiers() []chain.Verifier {
+	return []chain.Verifier{a.Audit}
+}
+
+// Migrate brings the schema forward.
+func (a *App) Migrate(ctx context.Context) ([]string, error) { return a.DB.Migrate(ctx, Sources()) }
+
+// ErrOldSchema means migrations are pending; `zhongshu migrate` applies them.
+var ErrOldSchema = errors.New("the database schema is older than this binary: run `zhongshu migrate` first")
+
+// CheckSchema refuses to serve an old schema.
+func (a *App) CheckSchema(ctx context.Context) error {
+	p, err := a.DB.Pending(ctx, Sources())
+	if err != nil {
+		return err
+	}
+	if len(p) > 0 {
+		return fmt.Errorf("%w (%d pending, first %s/%03d_%s)", ErrOldSchema, len(p), p[0].Module, p[0].Version, p[0].Name)
+	}
+	return nil
+}
+
+// Fresh reports a database with no accounts yet (first run).
+func (a *App) Fresh(ctx context.Context) (bool, error) {
+	us, err := a.Auth.ListUsers(ctx)
+	return len(us) == 0, err
+}
+
+// Bootstrap creates the three administrator accounts of 三员分立 with random
+// passwords that must be changed at first sign-in (等保 8.1.4.2: no default
+// passwords). It returns username → password, to be shown once.
+func (a *App) Bootstrap(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	err := a.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		for _, r := range []auth.Role{auth.Sysadmin, auth.Secadmin, auth.Auditor} {
+			pw := auth.TempPassword()
+			if _, err := a.Auth.CreateUser(ctx, auth.NewUser{Username: string(r), DisplayName: auth.RoleNames[r][0], Password: pw, MustChange: true,
+				Grants: []auth.Grant{{Role: r, ScopeKind: auth.ScopeZone}}}); err != nil {
+				return err
+			}
+			out[string(r)] = pw
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Handler builds the HTTP handler with every module's routes.
+func (a *App) Handler() http.Handler {
+	h, _ := a.Routes()
+	return h
+}
+
+// Routes builds the handler and returns the router too (for route tests).
+func (a *App) Routes() (http.Handler, *web.Router) {
+	mux := web.NewRouter()
+	s := &web.Server{Mux: mux, Auth: a.Auth, Views: a.Views, Log: a.Cfg.Log, Metrics: a.Metrics, TrustedProxies: a.Cfg.TrustedProxies,
+		Ready: func(ctx context.Context) error { return a.DB.R.PingContext(ctx) }}
+	s.Health()
+	a.Admin.Routes(mux)
+	a.Directory.Routes(mux)
+	mux.Handle("GET /api/v1/openapi.yaml", openAPI())
+	return s.Handler(), mux
+}
+
+// Serve runs the HTTP server until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	srv := &http.Server{Addr: a.Cfg.Addr, Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+	ln, err := listen(a.Cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}

@@ -1,0 +1,144 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"zhongshu/internal/platform/audit"
+	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/errs"
+)
+
+func orgConflict(err error, zh, en string) error {
+	if db.IsUniqueViolation(err) {
+		return &errs.Error{Kind: errs.Conflict, Field: "name", Zh: zh, En: en}
+	}
+	return err
+}
+
+// CreateDepartment adds a department.
+func (m *Module) CreateDepartment(ctx context.Context, p *auth.Principal, d Department) (int64, error) {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "departments", ""); err != nil {
+		return 0, err
+	}
+	var l errs.List
+	var e *errs.Error
+	if d.Code, e = text("code", "编码", "code", d.Code, 1, 20); e != nil {
+		l = append(l, e)
+	}
+	if d.Name, e = text("name", "部门名称", "department name", d.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if len(l) > 0 {
+		return 0, l
+	}
+	var id int64
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO departments (code, name, name_en, sort) VALUES (?, ?, ?, ?)`, d.Code, d.Name, d.NameEn, d.Sort)
+		if err != nil {
+			return orgConflict(err, "部门编码或名称已存在", "department code or name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "departments.create", ObjectType: "department", ObjectID: fmt.Sprint(id), Detail: d.Name})
+	})
+	return id, err
+}
+
+// CreateVillage adds a village.
+func (m *Module) CreateVillage(ctx context.Context, p *auth.Principal, v Village) (int64, error) {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "villages", ""); err != nil {
+		return 0, err
+	}
+	var l errs.List
+	var e *errs.Error
+	if v.Code, e = text("code", "编码", "code", v.Code, 1, 20); e != nil {
+		l = append(l, e)
+	}
+	if v.Name, e = text("name", "村名", "village name", v.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if v.Households < 0 || v.Adults < 0 {
+		l = append(l, errs.Field("households", "户数和成年人数不能为负", "households and adults must not be negative"))
+	}
+	if len(l) > 0 {
+		return 0, l
+	}
+	var id int64
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO villages (code, name, heavy_finance, households, adults, one_shoulder) VALUES (?, ?, ?, ?, ?, ?)`,
+			v.Code, v.Name, v.HeavyFinance, v.Households, v.Adults, v.OneShoulder)
+		if err != nil {
+			return orgConflict(err, "村编码或村名已存在", "village code or name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "villages.create", ObjectType: "village", ObjectID: fmt.Sprint(id), Detail: v.Name})
+	})
+	return id, err
+}
+
+var branchKinds = []string{KindWorkingCommittee, KindOrganCommittee, KindOrganBranch, KindVillage, KindEnterprise, KindOther}
+
+// CreateBranch adds a party organisation under its parent.
+func (m *Module) CreateBranch(ctx context.Context, p *auth.Principal, b Branch) (int64, error) {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "branches", ""); err != nil {
+		return 0, err
+	}
+	var l errs.List
+	var e *errs.Error
+	if b.Name, e = text("name", "党组织名称", "organisation name", b.Name, 2, 100); e != nil {
+		l = append(l, e)
+	}
+	if !slices.Contains(branchKinds, b.Kind) {
+		l = append(l, errs.Field("kind", "未知的党组织类型："+b.Kind, "unknown organisation kind: "+b.Kind))
+	}
+	if b.Kind != KindWorkingCommittee && b.ParentID == 0 {
+		l = append(l, errs.Field("parent_id", "须指定上级党组织", "a parent organisation is required"))
+	}
+	if len(l) > 0 {
+		return 0, l
+	}
+	var id int64
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO branches (parent_id, kind, name, village_id, enterprise_id, department_id, founded_on, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			nullID(b.ParentID), b.Kind, b.Name, nullID(b.VillageID), nullID(b.EnterpriseID), nullID(b.DepartmentID), b.FoundedOn, 0)
+		if err != nil {
+			return orgConflict(err, "党组织名称已存在", "organisation name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "branches.create", ObjectType: "branch", ObjectID: fmt.Sprint(id), Detail: b.Name})
+	})
+	return id, err
+}
+
+// AssignLiaison assigns a liaison (a person) to an enterprise.
+func (m *Module) AssignLiaison(ctx context.Context, p *auth.Principal, personID, enterpriseID int64, since string) error {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "liaison_assignments", ""); err != nil {
+		return err
+	}
+	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO liaison_assignments (person_id, enterprise_id, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, personID, enterpriseID, since); err != nil {
+			return err
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "liaisons.assign", ObjectType: "enterprise", ObjectID: fmt.Sprint(enterpriseID), Detail: fmt.Sprintf("person %d", personID)})
+	})
+}
+
+// LiaisonEnterprises lists the enterprises assigned to a liaison.
+func (m *Module) LiaisonEnterprises(ctx context.Context, personID int64) ([]int64, error) {
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT enterprise_id FROM liaison_assignments WHERE person_id = ? ORDER BY enterprise_id`, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

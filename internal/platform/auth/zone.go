@@ -1,0 +1,9 @@
+package auth
+
+import (
+	"time"
+
+	"zhongshu/internal/platform/clock"
+)
+
+func clockZone() *time.Location { return clock.Zone }

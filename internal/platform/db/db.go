@@ -1,0 +1,288 @@
+// Package db opens Zhongshu's store — embedded SQLite or PostgreSQL — and
+// hides the few dialect differences (placeholders, identity columns, types)
+// so that modules write plain SQL once. It also runs each module's embedded
+// migrations and carries the request's transaction in the context.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite"
+)
+
+// Dialect names the SQL flavour of a store.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open store. For SQLite, writes go through a single connection
+// (SQLite allows one writer; one connection avoids SQLITE_BUSY upgrades) and
+// plain reads use a pool; for PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	URL     string
+	Path    string  // SQLite file path ("" for PostgreSQL)
+	W       *sql.DB // writer
+	R       *sql.DB // readers
+}
+
+// Open opens a store named by url: "sqlite:PATH" (or a bare path ending in
+// .db) or "postgres://…" / "postgresql://…".
+func Open(ctx context.Context, url string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return openPostgres(ctx, url)
+	case strings.HasPrefix(url, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasSuffix(url, ".db"):
+		return openSQLite(ctx, url)
+	}
+	return nil, fmt.Errorf("unknown database URL %q: use sqlite:PATH or postgres://…", url)
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	pool, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return &DB{Dialect: Postgres, URL: url, W: pool, R: pool}, nil
+}
+
+// sqlitePragmas: WAL for concurrent readers, FULL sync so an acknowledged
+// check-in or ledger entry survives power loss (SECURITY.md §4), foreign
+// keys on, and a busy timeout so a checkpoint does not fail a request.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	return &DB{Dialect: SQLite, URL: "sqlite:" + path, Path: path, W: w, R: r}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.W.Close()
+	if d.R != d.W {
+		if e := d.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Rebind turns the portable "?" placeholders into "$n" for PostgreSQL.
+// Question marks inside single-quoted literals are left alone.
+func (d *DB) Rebind(q string) string { return rebind(d.Dialect, q) }
+
+func rebind(dl Dialect, q string) string {
+	if dl != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inStr := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inStr = !inStr
+			b.WriteByte(c)
+		case c == '?' && !inStr:
+			n++
+			b.WriteString("$")
+			b.WriteString(fmt.Sprint(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Querier is what store code runs SQL on: a *Tx or the reader handle.
+type Querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Tx is a transaction that rebinds placeholders for its dialect.
+type Tx struct {
+	tx      *sql.Tx
+	Dialect Dialect
+	after   []func()
+}
+
+// ExecContext runs a statement.
+func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, rebind(t.Dialect, q), args...)
+}
+
+// QueryContext runs a query.
+func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, rebind(t.Dialect, q), args...)
+}
+
+// QueryRowContext runs a single-row query.
+func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, rebind(t.Dialect, q), args...)
+}
+
+// AfterCommit registers fn to run once the transaction has committed (for
+// example, waking a worker). It is not run on rollback.
+func (t *Tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
+
+// InsertID runs an INSERT … RETURNING id and returns the id. Both SQLite
+// (≥ 3.35) and PostgreSQL support RETURNING, so the SQL stays the same.
+func (t *Tx) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	if !strings.Contains(strings.ToUpper(q), "RETURNING") {
+		q += " RETURNING id"
+	}
+	err := t.QueryRowContext(ctx, q, args...).Scan(&id)
+	return id, err
+}
+
+type txKey struct{}
+
+// TxFrom returns the transaction carried by ctx, if any.
+func TxFrom(ctx context.Context) *Tx {
+	t, _ := ctx.Value(txKey{}).(*Tx)
+	return t
+}
+
+// InTx runs fn in a transaction: it joins the one already in ctx (so nested
+// service calls commit together — a ledger entry with the change that earns
+// it), or begins, commits on nil and rolls back on error or panic.
+func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	if t := TxFrom(ctx); t != nil {
+		return fn(ctx, t)
+	}
+	for attempt := 0; ; attempt++ {
+		err = d.inNewTx(ctx, fn)
+		if err == nil || attempt >= 3 || !retryable(d.Dialect, err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+}
+
+func (d *DB) inNewTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	sqlTx, err := d.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	t := &Tx{tx: sqlTx, Dialect: d.Dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err = fn(context.WithValue(ctx, txKey{}, t), t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range t.after {
+		f()
+	}
+	return nil
+}
+
+// retryable reports serialization failures and deadlocks that a fresh
+// attempt resolves (PostgreSQL 40001/40P01, SQLite BUSY).
+func retryable(dl Dialect, err error) bool {
+	s := err.Error()
+	if dl == Postgres {
+		return strings.Contains(s, "SQLSTATE 40001") || strings.Contains(s, "SQLSTATE 40P01")
+	}
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+}
+
+// Q returns the querier for reads: the transaction in ctx if there is one,
+// else the reader pool (with placeholders rebound).
+func (d *DB) Q(ctx context.Context) Querier {
+	if t := TxFrom(ctx); t != nil {
+		return t
+	}
+	return readQ{d}
+}
+
+type readQ struct{ d *DB }
+
+func (r readQ) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.d.W.ExecContext(ctx, r.d.Rebind(q), args...)
+}
+func (r readQ) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.d.R.QueryContext(ctx, r.d.Rebind(q), args...)
+}
+func (r readQ) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.d.R.QueryRowContext(ctx, r.d.Rebind(q), args...)
+}
+
+// IsUniqueViolation reports a unique-constraint failure on either store.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// In expands a list into "?,?,?" and the matching args, for IN (…) filters
+// whose values are parameters, never spliced text.
+func In[T any](vals []T) (string, []any) {
+	if len(vals) == 0 {
+		return "NULL", nil
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(vals)), ","), args
+}
