@@ -32,7 +32,7 @@ func (m *Module) pageHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	d := homePage{Roles: p.Roles()}
-	if auth.Can(p, auth.PeopleRead, auth.Object{Village: -1, Department: -1, Branch: -1, Enterprise: -1}) {
+	if auth.Can(p, auth.PeopleRead, auth.ZoneOnly) {
 		d.Stats, _ = m.Directory.Stats(ctx, p)
 	}
 	if auth.Can(p, auth.OrgRead, auth.Anything) && !p.IsAdmin() {

@@ -105,7 +105,7 @@ func (m *Module) userAction(w http.ResponseWriter, r *http.Request, fn func(id i
 		return errs.NotFoundf("用户")
 	}
 	if err := fn(id); err != nil {
-		if e := errs.As(err); e != nil && e.Kind == errs.Invalid {
+		if e := errs.As(err); e != nil && e.Kind == errs.Invalid && !web.IsAPI(r) {
 			return m.renderUser(w, r, http.StatusUnprocessableEntity, &web.Page{Error: e.Message(web.Lang(r))}, "")
 		}
 		return err

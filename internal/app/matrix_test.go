@@ -73,6 +73,21 @@ GET /branches/export.xlsx           OFFOOOOOOOO
 POST /api/v1/villages               OFFOFFFFFFF
 POST /api/v1/departments            OFFOFFFFFFF
 POST /api/v1/branches               OFFOFFFFFFF
+PUT /api/v1/villages/{village}      OFFOFFFFFFF
+PUT /api/v1/departments/{department} OFFOFFFFFFF
+PUT /api/v1/branches/{branch}       OFFOFFFFFFF
+GET /villages/new                   OFFOFFFFFFF
+GET /villages/{village}/edit        OFFOFFFFFFF
+POST /villages                      OFFOFFFFFFF
+POST /villages/{village}            OFFOFFFFFFF
+GET /departments/new                OFFOFFFFFFF
+GET /departments/{department}/edit  OFFOFFFFFFF
+POST /departments                   OFFOFFFFFFF
+POST /departments/{department}      OFFOFFFFFFF
+GET /branches/new                   OFFOFFFFFFF
+GET /branches/{branch}/edit         OFFOFFFFFFF
+POST /branches                      OFFOFFFFFFF
+POST /branches/{branch}             OFFOFFFFFFF
 GET /api/v1/people                  FFFOOFFOOOO
 GET /people                         FFFOOFFOOOO
 GET /api/v1/people/{person}         FFFONFFOOON
@@ -80,6 +95,8 @@ GET /people/{person}                FFFONFFOOON
 GET /people/{person}/edit           FFFONFFOFFN
 POST /people/{person}               FFFOFFFOFFF
 PUT /api/v1/people/{person}         FFFOFFFOFFF
+POST /people/{person}/positions     FFFOFFFOFFF
+POST /api/v1/people/{person}/positions FFFOFFFOFFF
 POST /people/{person}/unmask        FFFONFFFFFN
 POST /api/v1/people/{person}/unmask FFFONFFFFFN
 GET /people/new                     FFFOFFFOFFF
@@ -123,7 +140,7 @@ func parseMatrix(t *testing.T) []matrixRow {
 		if len(f) != 3 || len(f[2]) != len(matrixRoles) {
 			t.Fatalf("bad matrix line %q", line)
 		}
-		pattern := f[0] + " " + strings.NewReplacer("{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}").Replace(f[1])
+		pattern := f[0] + " " + strings.NewReplacer("{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}").Replace(f[1])
 		rows = append(rows, matrixRow{method: f[0], path: f[1], pattern: pattern, want: f[2]})
 	}
 	return rows
@@ -166,7 +183,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		repl := strings.NewReplacer("{$}", "", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "/static/", "/static/app.css")
+		repl := strings.NewReplacer("{$}", "", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "{village}", "1", "{department}", "1", "{branch}", "2", "/static/", "/static/app.css")
 		for i, role := range matrixRoles {
 			c := e.as(role)
 			for _, r := range rows {

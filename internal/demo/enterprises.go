@@ -86,7 +86,7 @@ func (l *loader) enterprises() {
 			Industry: k.Industry, Address: l.g.address()}
 	}
 	// One permutation of the manufacturers decides every flag, in slices
-	// that fix which flags overlap (see genSlot).
+	// that fix which flags overlap (see slot).
 	l.makers = permuted(l.g, makersIdx)
 	for _, i := range l.makers[:generatedScale] {
 		ins[i].AboveScale = true
@@ -179,7 +179,7 @@ func (l *loader) partyOrgs() {
 		old = append(old, l.generatedEnt(i))
 	}
 	for _, e := range old {
-		name, size, founded := e.Name+"党支部", l.g.between(5, 15), l.g.date(l.g.between(2008, 2020), 1, 12)
+		name, size, founded := e.Name+"党支部", l.g.between(8, 20), l.g.date(l.g.between(2008, 2020), 1, 12)
 		if e.Short == "北京现代" {
 			name, size, founded = e.Name+"党委", l.g.between(30, 40), l.g.date(2017, 3, 6)
 		}

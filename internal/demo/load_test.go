@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -431,7 +432,18 @@ func TestDeterministic(t *testing.T) {
 	if !slices.Equal(accts[0], accts[1]) {
 		t.Fatalf("accounts differ:\n%v\n%v", accts[0], accts[1])
 	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range accts[0] {
 		t.Logf("%-22s %-20s %-8s %s", a.Username, a.Role, a.Name, a.Scope)
+		row := fmt.Sprintf("| `%s` | %s · %s | ", a.Username, a.Role, auth.RoleNames[a.Role][0])
+		if !a.Role.IsAdmin() {
+			row += a.Name
+		}
+		if !bytes.Contains(readme, []byte(row)) || !bytes.Contains(readme, []byte(a.Scope)) {
+			t.Errorf("README.md does not list %s (%s, %s); update its account table", a.Username, a.Name, a.Scope)
+		}
 	}
 }

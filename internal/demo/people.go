@@ -138,7 +138,7 @@ func (l *loader) villagePeople() {
 			ordinary = append(ordinary, local(true, 1960, 2000, l.gender(70)))
 		}
 		reps := min(max(v.Households/20, 15), 40)
-		fromParty := min(reps*3/10, len(ordinary))
+		fromParty := min(reps/5, len(ordinary))
 		for _, p := range ordinary[:fromParty] {
 			l.post(p, directory.PosRepresentative, at)
 		}

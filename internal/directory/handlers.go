@@ -59,6 +59,17 @@ func (m *Module) Routes(mux *web.Router) {
 	h("GET /enterprises/import", m.pageImport)
 	h("POST /enterprises/import", m.importEnterprises)
 	h("GET /enterprises/template.xlsx", m.templateXLSX)
+	h("POST /api/v1/people/{id}/positions", m.apiAddPosition)
+	h("POST /people/{id}/positions", m.postPosition)
+	h("PUT /api/v1/villages/{id}", m.apiUpdateOrg)
+	h("PUT /api/v1/departments/{id}", m.apiUpdateOrg)
+	h("PUT /api/v1/branches/{id}", m.apiUpdateOrg)
+	for _, k := range []string{"villages", "departments", "branches"} {
+		h("GET /"+k+"/new", m.pageOrgForm)
+		h("GET /"+k+"/{id}/edit", m.pageOrgForm)
+		h("POST /"+k, m.postOrg)
+		h("POST /"+k+"/{id}", m.postOrg)
+	}
 	h("GET /villages", m.pageVillages)
 	h("GET /villages/export.xlsx", m.exportVillages)
 	h("GET /departments", m.pageDepartments)

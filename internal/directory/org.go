@@ -142,3 +142,117 @@ func (m *Module) LiaisonEnterprises(ctx context.Context, personID int64) ([]int6
 	}
 	return out, rows.Err()
 }
+
+func orgRow(ctx context.Context, q db.Querier, table string, id int64) error {
+	var n int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.NotFoundf(table)
+	}
+	return nil
+}
+
+// UpdateDepartment changes a department's code and names.
+func (m *Module) UpdateDepartment(ctx context.Context, p *auth.Principal, id int64, d Department) error {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "department", fmt.Sprint(id)); err != nil {
+		return err
+	}
+	var l errs.List
+	var e *errs.Error
+	if d.Code, e = text("code", "编码", "code", d.Code, 1, 20); e != nil {
+		l = append(l, e)
+	}
+	if d.Name, e = text("name", "部门名称", "department name", d.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if d.NameEn, e = text("name_en", "英文名称", "English name", d.NameEn, 0, 100); e != nil {
+		l = append(l, e)
+	}
+	if len(l) > 0 {
+		return l
+	}
+	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		if err := orgRow(ctx, tx, "departments", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE departments SET code = ?, name = ?, name_en = ? WHERE id = ?`, d.Code, d.Name, d.NameEn, id); err != nil {
+			return orgConflict(err, "部门编码或名称已存在", "department code or name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "departments.update", ObjectType: "department", ObjectID: fmt.Sprint(id), Detail: d.Name})
+	})
+}
+
+// UpdateVillage changes a village's register entry.
+func (m *Module) UpdateVillage(ctx context.Context, p *auth.Principal, id int64, v Village) error {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "village", fmt.Sprint(id)); err != nil {
+		return err
+	}
+	var l errs.List
+	var e *errs.Error
+	if v.Code, e = text("code", "编码", "code", v.Code, 1, 20); e != nil {
+		l = append(l, e)
+	}
+	if v.Name, e = text("name", "村名", "village name", v.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if v.Households < 0 || v.Adults < 0 {
+		l = append(l, errs.Field("households", "户数和成年人数不能为负", "households and adults must not be negative"))
+	}
+	if len(l) > 0 {
+		return l
+	}
+	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		if err := orgRow(ctx, tx, "villages", id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE villages SET code = ?, name = ?, heavy_finance = ?, households = ?, adults = ?, one_shoulder = ? WHERE id = ?`,
+			v.Code, v.Name, v.HeavyFinance, v.Households, v.Adults, v.OneShoulder, id); err != nil {
+			return orgConflict(err, "村编码或村名已存在", "village code or name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "villages.update", ObjectType: "village", ObjectID: fmt.Sprint(id), Detail: v.Name})
+	})
+}
+
+// UpdateBranch renames or moves a party organisation; it refuses a parent
+// that would make a cycle.
+func (m *Module) UpdateBranch(ctx context.Context, p *auth.Principal, id int64, b Branch) error {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "branch", fmt.Sprint(id)); err != nil {
+		return err
+	}
+	var l errs.List
+	var e *errs.Error
+	if b.Name, e = text("name", "党组织名称", "organisation name", b.Name, 2, 100); e != nil {
+		l = append(l, e)
+	}
+	if !slices.Contains(branchKinds, b.Kind) {
+		l = append(l, errs.Field("kind", "未知的党组织类型："+b.Kind, "unknown organisation kind: "+b.Kind))
+	}
+	if len(l) > 0 {
+		return l
+	}
+	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		if err := orgRow(ctx, tx, "branches", id); err != nil {
+			return err
+		}
+		flat, err := listBranches(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		parent := map[int64]int64{}
+		for _, x := range flat {
+			parent[x.ID] = x.ParentID
+		}
+		for at, hops := b.ParentID, 0; at != 0 && hops < 1000; at, hops = parent[at], hops+1 {
+			if at == id {
+				return errs.Field("parent_id", "上级党组织不能是其自身或下级", "the parent cannot be the organisation itself or one below it")
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE branches SET parent_id = ?, kind = ?, name = ?, village_id = ?, enterprise_id = ?, department_id = ?, founded_on = ? WHERE id = ?`,
+			nullID(b.ParentID), b.Kind, b.Name, nullID(b.VillageID), nullID(b.EnterpriseID), nullID(b.DepartmentID), b.FoundedOn, id); err != nil {
+			return orgConflict(err, "党组织名称已存在", "organisation name already exists")
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "branches.update", ObjectType: "branch", ObjectID: fmt.Sprint(id), Detail: b.Name})
+	})
+}

@@ -143,8 +143,14 @@ func (m *Module) seal(np normalPerson) (storedPerson, error) {
 }
 
 // inputObject is the scope a new or edited person would fall in.
+// A person placed in no unit is reachable by zone-level grants only, so a
+// village secretary cannot create or move someone out of every scope.
 func inputObject(in PersonInput) auth.Object {
-	return auth.Object{Village: in.VillageID, Department: in.DepartmentID, Enterprise: in.EnterpriseID, Branch: in.BranchID}
+	o := auth.Object{Village: in.VillageID, Department: in.DepartmentID, Enterprise: in.EnterpriseID, Branch: in.BranchID}
+	if o == auth.Anything {
+		return auth.ZoneOnly
+	}
+	return o
 }
 
 // CreatePerson validates and adds a person.
@@ -213,17 +219,21 @@ func (m *Module) UpdatePerson(ctx context.Context, p *auth.Principal, id int64, 
 
 // AddPosition records a post held by a person.
 func (m *Module) AddPosition(ctx context.Context, p *auth.Principal, pos Position) (int64, error) {
-	if _, ok := PositionNames[pos.Title]; !ok {
-		return 0, errs.Field("title", "未知岗位："+pos.Title, "unknown position: "+pos.Title)
-	}
 	var id int64
 	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
 		cur, _, err := getPerson(ctx, tx, pos.PersonID)
+		if errs.KindOf(err) == errs.NotFound {
+			_ = m.Auth.Authorize(ctx, p, auth.PeopleWrite, auth.Object{Person: -1}, "person", fmt.Sprint(pos.PersonID))
+			return errs.NotFoundf("人员")
+		}
 		if err != nil {
 			return err
 		}
 		if err := m.Auth.Authorize(ctx, p, auth.PeopleWrite, personObject(cur), "person", fmt.Sprint(pos.PersonID)); err != nil {
 			return err
+		}
+		if _, ok := PositionNames[pos.Title]; !ok {
+			return errs.Field("title", "未知岗位："+pos.Title, "unknown position: "+pos.Title)
 		}
 		if id, err = insertPosition(ctx, tx, pos); err != nil {
 			return err

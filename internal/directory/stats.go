@@ -26,7 +26,7 @@ type Stats struct {
 
 // Stats counts the directory for a zone-level viewer.
 func (m *Module) Stats(ctx context.Context, p *auth.Principal) (*Stats, error) {
-	if err := m.Auth.Authorize(ctx, p, auth.PeopleRead, auth.Object{Village: -1, Department: -1, Branch: -1, Enterprise: -1}, "stats", ""); err != nil {
+	if err := m.Auth.Authorize(ctx, p, auth.PeopleRead, auth.ZoneOnly, "stats", ""); err != nil {
 		return nil, err
 	}
 	q := m.DB.Q(ctx)

@@ -71,7 +71,10 @@ type Log struct {
 var migrations embed.FS
 
 // Source is the audit log's migrations.
-func Source() db.Source { sub, _ := fs.Sub(migrations, "migrations"); return db.Source{Module: "audit", FS: sub} }
+func Source() db.Source {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return db.Source{Module: "audit", FS: sub}
+}
 
 // Record appends e, filling who/where from the actor in ctx when empty. It
 // joins the transaction in ctx, so the action and its record commit or roll

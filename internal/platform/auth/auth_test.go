@@ -38,7 +38,7 @@ func TestCheckPolicy(t *testing.T) {
 		{"zhang", "Ab1!", false},       // too short
 		{"zhang", "Zhang@2021", false}, // contains the login name (any case)
 		{"zhang", "P@ssw0rd", false},   // common
-		{"zhang", "长城长城Ab12", true},     // CJK counts as a symbol class
+		{"zhang", "长城长城Ab12", true},    // CJK counts as a symbol class
 		{"zhang", strings.Repeat("Ab1!", 40), false},
 	} {
 		err := CheckPolicy(pol, c.user, c.pw)

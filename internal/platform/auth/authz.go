@@ -88,6 +88,11 @@ type Object struct {
 	Confidential bool  // 等保 8.1.4.2g security label (problem leads)
 }
 
+// ZoneOnly is an object in no village, department, enterprise or branch:
+// only zone-level grants reach it (zone-wide figures, people not yet placed
+// in any unit).
+var ZoneOnly = Object{Village: -1, Department: -1, Enterprise: -1, Branch: -1}
+
 // Anything is the object of a function-level check ("may this role list
 // enterprises at all?"); lists are then filtered by scope in SQL.
 var Anything = Object{}

@@ -33,10 +33,10 @@ func MAC(s seal.Sealer, hash string) string { return hex.EncodeToString(s.MAC([]
 
 // Break names the first broken link of a chain.
 type Break struct {
-	Chain  string // e.g. "audit_log" or "disclosures/village 3"
-	Seq    int64  // position in the chain
-	Ref    string // the row's identity (table and id)
-	Reason string
+	Chain  string `json:"chain"` // e.g. "audit_log" or "disclosures/village 3"
+	Seq    int64  `json:"seq"`   // position in the chain
+	Ref    string `json:"ref"`   // the row's identity (table and id)
+	Reason string `json:"reason"`
 }
 
 func (b *Break) String() string {
@@ -160,4 +160,7 @@ func (w *Walker) End(head Link) *Break {
 var migrations embed.FS
 
 // Source is this package's migrations.
-func Source() db.Source { sub, _ := fs.Sub(migrations, "migrations"); return db.Source{Module: "chain", FS: sub} }
+func Source() db.Source {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return db.Source{Module: "chain", FS: sub}
+}

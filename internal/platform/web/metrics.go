@@ -47,4 +47,6 @@ func (m *Metrics) Observe(r *http.Request, status int, d time.Duration) {
 }
 
 // Handler serves the registry.
-func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}) }
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}

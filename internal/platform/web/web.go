@@ -23,9 +23,9 @@ import (
 // Secure (ASVS 3.3.1); over plain HTTP on a loopback demo a prefixed cookie
 // would be refused by clients, so the plain name is used there.
 const (
-	SessionCookie       = "__Host-zs_session"
-	SessionCookiePlain  = "zs_session"
-	LangCookie          = "zs_lang"
+	SessionCookie      = "__Host-zs_session"
+	SessionCookiePlain = "zs_session"
+	LangCookie         = "zs_lang"
 )
 
 type ctxKey int
@@ -61,7 +61,7 @@ type Server struct {
 	// TrustedProxies: X-Forwarded-For is believed only from these addresses
 	// (ASVS 4.1.3); the per-IP login limit depends on it.
 	TrustedProxies []string
-	Ready           func(ctx context.Context) error
+	Ready          func(ctx context.Context) error
 }
 
 // Handler returns the full middleware chain around the mux.
