@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -254,7 +253,20 @@ func (b *browser) reload() int64 {
 func (b *browser) typeInto(sel, text string) {
 	b.t.Helper()
 	b.mustExist(sel)
-	b.do("type into "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), text))
+	b.setValue(sel, "")
+	b.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// setValue sets a form control's value (a select, a date) as a script would,
+// firing input and change.
+func (b *browser) setValue(sel, v string) {
+	b.t.Helper()
+	b.mustExist(sel)
+	got := eval[string](b, `(e => { e.value = `+js(v)+`; e.dispatchEvent(new Event("input", {bubbles: true}));
+		e.dispatchEvent(new Event("change", {bubbles: true})); return e.value; })(document.querySelector(`+js(sel)+`))`)
+	if got != v {
+		b.t.Fatalf("set %s to %q: it holds %q", sel, v, got)
+	}
 }
 
 // click clicks what sel selects, without waiting for a page.
@@ -437,12 +449,4 @@ func (b *browser) shot(name string) {
 		b.t.Fatal(err)
 	}
 	b.t.Logf("screenshot %s", file)
-}
-
-// fatalIf fails the test on a non-nil error.
-func fatalIf(t *testing.T, err error) {
-	t.Helper()
-	if err != nil && !errors.Is(err, context.Canceled) {
-		t.Fatal(err)
-	}
 }

@@ -389,3 +389,22 @@ func TestOperationalEndpoints(t *testing.T) {
 		}
 	})
 }
+
+// Bulk exports past the rate answer 429 (SECURITY.md §7.15).
+func TestExportRateLimit(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		c := e.as("committee")
+		var codes []int
+		for i := 0; i < 11; i++ {
+			st, _ := c.do("GET", "/departments/export.xlsx", "")
+			codes = append(codes, st)
+		}
+		if codes[9] != 200 || codes[10] != 429 {
+			t.Fatalf("codes %v", codes)
+		}
+		e.Clock.Advance(61 * 1e9)
+		if st, _ := c.do("GET", "/departments/export.xlsx", ""); st != 200 {
+			t.Fatalf("after a minute: %d", st)
+		}
+	})
+}

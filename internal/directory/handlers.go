@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
@@ -440,6 +441,28 @@ func sendXLSX(w http.ResponseWriter, name string, b []byte) {
 	_, _ = w.Write(b)
 }
 
+// exportsPerMinute bounds bulk exports per user (ASVS 2.4.1): a list of
+// personal data is not something to pull in a loop.
+const exportsPerMinute = 10
+
+// exportLimit refuses an export past the rate, counting the user's export
+// records in the audit log (shared by all replicas).
+func (m *Module) exportLimit(r *http.Request) error {
+	p := web.Principal(r)
+	if p == nil {
+		return nil
+	}
+	_, n, err := m.Audit.List(r.Context(), audit.Filter{Username: p.Username, Action: "export", From: m.Clock.Now().Add(-time.Minute), Limit: 1})
+	if err != nil {
+		return err
+	}
+	if n >= exportsPerMinute {
+		return errs.New(errs.TooMany, fmt.Sprintf("导出过于频繁：每分钟最多 %d 次，请稍后再试", exportsPerMinute),
+			fmt.Sprintf("too many exports: at most %d a minute; try again shortly", exportsPerMinute))
+	}
+	return nil
+}
+
 // exported records a PI export as PIPL art. 56 asks: who, when (the audit
 // row), filter, rows, masked or not, and the file's hash.
 func (m *Module) exported(r *http.Request, what string, rows int, masked bool, file []byte) error {
@@ -450,6 +473,9 @@ func (m *Module) exported(r *http.Request, what string, rows int, masked bool, f
 func (m *Module) exportPeople(w http.ResponseWriter, r *http.Request) error {
 	p := web.Principal(r)
 	if err := m.Auth.Authorize(r.Context(), p, auth.Export, auth.Anything, "people", ""); err != nil {
+		return err
+	}
+	if err := m.exportLimit(r); err != nil {
 		return err
 	}
 	ps, _, err := m.People(r.Context(), p, peopleFilter(r))
@@ -472,6 +498,9 @@ func (m *Module) exportEnterprises(w http.ResponseWriter, r *http.Request) error
 	if err := m.Auth.Authorize(r.Context(), p, auth.Export, auth.Anything, "enterprises", ""); err != nil {
 		return err
 	}
+	if err := m.exportLimit(r); err != nil {
+		return err
+	}
 	es, _, err := m.Enterprises(r.Context(), p, enterpriseFilter(r))
 	if err != nil {
 		return err
@@ -488,6 +517,9 @@ func (m *Module) exportEnterprises(w http.ResponseWriter, r *http.Request) error
 }
 
 func (m *Module) exportTable(w http.ResponseWriter, r *http.Request, what string, headers []string, rows [][]string) error {
+	if err := m.exportLimit(r); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := WriteTableXLSX(&buf, what, headers, rows); err != nil {
 		return err

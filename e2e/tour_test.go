@@ -1,0 +1,162 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// stop is one page of the tour.
+type stop struct {
+	name   string         // screenshot name
+	path   func() string  // where; a func, as some paths are found on the way
+	status int64          // expected HTTP status
+	sizes  []viewport     // phone, desktop or both
+	assert func(*browser) // optional extra check
+}
+
+var both = []viewport{phone, desktop}
+
+func at(p string) func() string { return func() string { return p } }
+
+// firstLink returns the href of the first link sel selects on page, read
+// with b when the stop comes up.
+func firstLink(b *browser, page, sel string) func() string {
+	var href string
+	return func() string {
+		if href == "" {
+			b.openOK(page)
+			href = eval[string](b, "(document.querySelector("+js(sel)+")||{}).getAttribute?.('href') ?? ''")
+			if href == "" {
+				b.t.Fatalf("%s: no %s", page, sel)
+			}
+		}
+		return href
+	}
+}
+
+// tour visits the stops as user ("" = signed out) at each size: status,
+// sideways overflow and browser errors are checked on every page, and a
+// screenshot is saved when asked for.
+func tour(t *testing.T, user string, stops func(b *browser) []stop) {
+	b := start(t, phone)
+	if user != "" {
+		b.signIn(user)
+	}
+	list := stops(b)
+	for _, vp := range both {
+		b.resize(vp)
+		for _, s := range list {
+			if !sized(s.sizes, vp) {
+				continue
+			}
+			p := s.path()
+			if st := b.open(p); st != s.status {
+				t.Errorf("%s GET %s: status %d, want %d; page says %.200s", user, p, st, s.status, b.text("main"))
+				continue
+			}
+			b.check()
+			if s.assert != nil {
+				s.assert(b)
+			}
+			b.shot(s.name)
+		}
+	}
+}
+
+func sized(vs []viewport, v viewport) bool {
+	for _, x := range vs {
+		if x.Name == v.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// heading expects the page's <h1> to contain want.
+func heading(want string) func(*browser) {
+	return func(b *browser) {
+		b.t.Helper()
+		if h := b.text("h1"); !strings.Contains(h, want) {
+			b.t.Errorf("%s: heading %q, want %q", b.location(), h, want)
+		}
+	}
+}
+
+// TestPageTour walks every page of the web interface, as the role that
+// uses it, at phone and desktop size.
+func TestPageTour(t *testing.T) {
+	t.Run("signed-out", func(t *testing.T) {
+		tour(t, "", func(b *browser) []stop {
+			return []stop{
+				{name: "login", path: at("/login"), status: 200, sizes: both, assert: func(b *browser) {
+					if n := b.count("details li"); n < 11 {
+						b.t.Errorf("login: %d demo accounts listed", n)
+					}
+				}},
+				{name: "login-next", path: at("/people?party=1"), status: 200, sizes: []viewport{phone}, assert: func(b *browser) {
+					if loc := b.location(); !strings.HasPrefix(loc, "/login") || b.count(`input[name="next"]`) == 0 {
+						b.t.Errorf("signed out, /people led to %s, want the sign-in form", loc)
+					} else if next := b.value(`input[name="next"]`); next != "/people?party=1" {
+						b.t.Errorf("sign-in form will go on to %q, want /people?party=1", next)
+					}
+				}},
+			}
+		})
+	})
+	t.Run("committee", func(t *testing.T) {
+		tour(t, "committee", func(b *browser) []stop {
+			return []stop{
+				{name: "home", path: at("/"), status: 200, sizes: both, assert: heading("林梅")},
+				{name: "people", path: at("/people"), status: 200, sizes: both, assert: heading("人员")},
+				{name: "people-search", path: at("/people?q=%E7%8E%8B&party=1"), status: 200, sizes: []viewport{phone}},
+				{name: "person", path: firstLink(b, "/people", "main table tbody a"), status: 200, sizes: both},
+				{name: "person-form", path: at("/people/new"), status: 200, sizes: both, assert: heading("人员信息")},
+				{name: "import", path: at("/people/import"), status: 200, sizes: both},
+				{name: "enterprises", path: at("/enterprises"), status: 200, sizes: both, assert: heading("企业")},
+				{name: "enterprise", path: firstLink(b, "/enterprises", "main table tbody a"), status: 200, sizes: both},
+				{name: "enterprise-form", path: at("/enterprises/new"), status: 200, sizes: both},
+				{name: "villages", path: at("/villages"), status: 200, sizes: both, assert: func(b *browser) {
+					if n := b.count("main .grid > .card"); n != 7 {
+						b.t.Errorf("villages: %d cards, want 7", n)
+					}
+				}},
+				{name: "branches", path: at("/branches"), status: 200, sizes: both, assert: heading("党组织")},
+				{name: "departments", path: at("/departments"), status: 200, sizes: both},
+				{name: "account", path: at("/account"), status: 200, sizes: both, assert: heading("我的账号")},
+				{name: "error-404", path: at("/no-such-page"), status: 404, sizes: []viewport{phone}},
+			}
+		})
+	})
+	t.Run("village_secretary", func(t *testing.T) {
+		tour(t, "village_secretary", func(b *browser) []stop {
+			return []stop{
+				{name: "home-village", path: at("/"), status: 200, sizes: both},
+			}
+		})
+	})
+	t.Run("auditor", func(t *testing.T) {
+		tour(t, "auditor", func(b *browser) []stop {
+			return []stop{
+				{name: "home-auditor", path: at("/"), status: 200, sizes: []viewport{phone}},
+				{name: "audit", path: at("/admin/audit"), status: 200, sizes: both, assert: heading("审计日志")},
+			}
+		})
+	})
+	t.Run("secadmin", func(t *testing.T) {
+		tour(t, "secadmin", func(b *browser) []stop {
+			return []stop{
+				{name: "security", path: at("/admin/security"), status: 200, sizes: both, assert: heading("安全策略")},
+			}
+		})
+	})
+	t.Run("sysadmin", func(t *testing.T) {
+		tour(t, "sysadmin", func(b *browser) []stop {
+			return []stop{
+				{name: "home-sysadmin", path: at("/"), status: 200, sizes: []viewport{desktop}},
+				{name: "users", path: at("/admin/users"), status: 200, sizes: both, assert: heading("账号管理")},
+				{name: "user", path: firstLink(b, "/admin/users", "main table tbody a"), status: 200, sizes: both},
+				{name: "error-403", path: at("/people"), status: 403, sizes: both, assert: heading("403")},
+			}
+		})
+	})
+}
