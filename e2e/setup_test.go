@@ -17,8 +17,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"zhongshu/internal/admin"
 	"zhongshu/internal/app"
 	"zhongshu/internal/demo"
+	"zhongshu/internal/platform/auth"
 	"zhongshu/internal/platform/clock"
 )
 
@@ -103,8 +105,17 @@ func newSite(ctx context.Context, t *testing.T) *site {
 	if _, err := a.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: clk}); err != nil {
+	accounts, err := demo.Load(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: clk})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// As `zhongshu demo` does: the sign-in page lists one account per role.
+	seen := map[auth.Role]bool{}
+	for _, acc := range accounts {
+		if !seen[acc.Role] {
+			seen[acc.Role] = true
+			a.Admin.DemoHint = append(a.Admin.DemoHint, admin.DemoAccount{Username: acc.Username, Role: acc.Role})
+		}
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)

@@ -94,9 +94,9 @@ func TestPageTour(t *testing.T) {
 					}
 				}},
 				{name: "login-next", path: at("/people?party=1"), status: 200, sizes: []viewport{phone}, assert: func(b *browser) {
-					if loc := b.location(); !strings.HasPrefix(loc, "/login") || b.count(`input[name="next"]`) == 0 {
+					if loc := b.location(); !strings.HasPrefix(loc, "/login") || b.count(`form[action="/login"] input[name="next"]`) == 0 {
 						b.t.Errorf("signed out, /people led to %s, want the sign-in form", loc)
-					} else if next := b.value(`input[name="next"]`); next != "/people?party=1" {
+					} else if next := b.value(`form[action="/login"] input[name="next"]`); next != "/people?party=1" {
 						b.t.Errorf("sign-in form will go on to %q, want /people?party=1", next)
 					}
 				}},

@@ -23,14 +23,7 @@ func (m *Module) CreateDepartment(ctx context.Context, p *auth.Principal, d Depa
 	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "departments", ""); err != nil {
 		return 0, err
 	}
-	var l errs.List
-	var e *errs.Error
-	if d.Code, e = text("code", "编码", "code", d.Code, 1, 20); e != nil {
-		l = append(l, e)
-	}
-	if d.Name, e = text("name", "部门名称", "department name", d.Name, 1, 50); e != nil {
-		l = append(l, e)
-	}
+	d, l := validateDepartment(d)
 	if len(l) > 0 {
 		return 0, l
 	}
@@ -51,17 +44,7 @@ func (m *Module) CreateVillage(ctx context.Context, p *auth.Principal, v Village
 	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "villages", ""); err != nil {
 		return 0, err
 	}
-	var l errs.List
-	var e *errs.Error
-	if v.Code, e = text("code", "编码", "code", v.Code, 1, 20); e != nil {
-		l = append(l, e)
-	}
-	if v.Name, e = text("name", "村名", "village name", v.Name, 1, 50); e != nil {
-		l = append(l, e)
-	}
-	if v.Households < 0 || v.Adults < 0 {
-		l = append(l, errs.Field("households", "户数和成年人数不能为负", "households and adults must not be negative"))
-	}
+	v, l := validateVillage(v)
 	if len(l) > 0 {
 		return 0, l
 	}
@@ -78,13 +61,37 @@ func (m *Module) CreateVillage(ctx context.Context, p *auth.Principal, v Village
 	return id, err
 }
 
-var branchKinds = []string{KindWorkingCommittee, KindOrganCommittee, KindOrganBranch, KindVillage, KindEnterprise, KindOther}
-
-// CreateBranch adds a party organisation under its parent.
-func (m *Module) CreateBranch(ctx context.Context, p *auth.Principal, b Branch) (int64, error) {
-	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "branches", ""); err != nil {
-		return 0, err
+func validateDepartment(d Department) (Department, errs.List) {
+	var l errs.List
+	var e *errs.Error
+	if d.Code, e = text("code", "编码", "code", d.Code, 1, 20); e != nil {
+		l = append(l, e)
 	}
+	if d.Name, e = text("name", "部门名称", "department name", d.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if d.NameEn, e = text("name_en", "英文名称", "English name", d.NameEn, 0, 100); e != nil {
+		l = append(l, e)
+	}
+	return d, l
+}
+
+func validateVillage(v Village) (Village, errs.List) {
+	var l errs.List
+	var e *errs.Error
+	if v.Code, e = text("code", "编码", "code", v.Code, 1, 20); e != nil {
+		l = append(l, e)
+	}
+	if v.Name, e = text("name", "村名", "village name", v.Name, 1, 50); e != nil {
+		l = append(l, e)
+	}
+	if v.Households < 0 || v.Adults < 0 {
+		l = append(l, errs.Field("households", "户数和成年人数不能为负", "households and adults must not be negative"))
+	}
+	return v, l
+}
+
+func validateBranch(b Branch) (Branch, errs.List) {
 	var l errs.List
 	var e *errs.Error
 	if b.Name, e = text("name", "党组织名称", "organisation name", b.Name, 2, 100); e != nil {
@@ -93,6 +100,17 @@ func (m *Module) CreateBranch(ctx context.Context, p *auth.Principal, b Branch) 
 	if !slices.Contains(branchKinds, b.Kind) {
 		l = append(l, errs.Field("kind", "未知的党组织类型："+b.Kind, "unknown organisation kind: "+b.Kind))
 	}
+	return b, l
+}
+
+var branchKinds = []string{KindWorkingCommittee, KindOrganCommittee, KindOrganBranch, KindVillage, KindEnterprise, KindOther}
+
+// CreateBranch adds a party organisation under its parent.
+func (m *Module) CreateBranch(ctx context.Context, p *auth.Principal, b Branch) (int64, error) {
+	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "branches", ""); err != nil {
+		return 0, err
+	}
+	b, l := validateBranch(b)
 	if b.Kind != KindWorkingCommittee && b.ParentID == 0 {
 		l = append(l, errs.Field("parent_id", "须指定上级党组织", "a parent organisation is required"))
 	}
@@ -159,17 +177,7 @@ func (m *Module) UpdateDepartment(ctx context.Context, p *auth.Principal, id int
 	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "department", fmt.Sprint(id)); err != nil {
 		return err
 	}
-	var l errs.List
-	var e *errs.Error
-	if d.Code, e = text("code", "编码", "code", d.Code, 1, 20); e != nil {
-		l = append(l, e)
-	}
-	if d.Name, e = text("name", "部门名称", "department name", d.Name, 1, 50); e != nil {
-		l = append(l, e)
-	}
-	if d.NameEn, e = text("name_en", "英文名称", "English name", d.NameEn, 0, 100); e != nil {
-		l = append(l, e)
-	}
+	d, l := validateDepartment(d)
 	if len(l) > 0 {
 		return l
 	}
@@ -189,17 +197,7 @@ func (m *Module) UpdateVillage(ctx context.Context, p *auth.Principal, id int64,
 	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "village", fmt.Sprint(id)); err != nil {
 		return err
 	}
-	var l errs.List
-	var e *errs.Error
-	if v.Code, e = text("code", "编码", "code", v.Code, 1, 20); e != nil {
-		l = append(l, e)
-	}
-	if v.Name, e = text("name", "村名", "village name", v.Name, 1, 50); e != nil {
-		l = append(l, e)
-	}
-	if v.Households < 0 || v.Adults < 0 {
-		l = append(l, errs.Field("households", "户数和成年人数不能为负", "households and adults must not be negative"))
-	}
+	v, l := validateVillage(v)
 	if len(l) > 0 {
 		return l
 	}
@@ -221,14 +219,7 @@ func (m *Module) UpdateBranch(ctx context.Context, p *auth.Principal, id int64, 
 	if err := m.Auth.Authorize(ctx, p, auth.OrgWrite, auth.Anything, "branch", fmt.Sprint(id)); err != nil {
 		return err
 	}
-	var l errs.List
-	var e *errs.Error
-	if b.Name, e = text("name", "党组织名称", "organisation name", b.Name, 2, 100); e != nil {
-		l = append(l, e)
-	}
-	if !slices.Contains(branchKinds, b.Kind) {
-		l = append(l, errs.Field("kind", "未知的党组织类型："+b.Kind, "unknown organisation kind: "+b.Kind))
-	}
+	b, l := validateBranch(b)
 	if len(l) > 0 {
 		return l
 	}
