@@ -193,8 +193,14 @@ func (b *browser) resize(vp viewport) {
 	b.do("emulate "+vp.Name,
 		chromedp.EmulateViewport(vp.W, vp.H, opts...),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: acceptZh})
-			return err
+			if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: acceptZh}); err != nil {
+				return err
+			}
+			if b.vp.Name == "" { // once: a second override of the locale is refused
+				_, err := chromedp.Call(ctx, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: "zh-CN"})
+				return err
+			}
+			return nil
 		}))
 	b.vp = vp
 }

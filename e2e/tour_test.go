@@ -88,9 +88,11 @@ func TestPageTour(t *testing.T) {
 	t.Run("signed-out", func(t *testing.T) {
 		tour(t, "", func(b *browser) []stop {
 			return []stop{
-				{name: "login", path: at("/login"), status: 200, sizes: both, assert: func(b *browser) {
-					if n := b.count("details li"); n < 11 {
-						b.t.Errorf("login: %d demo accounts listed", n)
+				{name: "login", path: at("/login"), status: 200, sizes: both},
+				{name: "login-demo", path: at("/login"), status: 200, sizes: both, assert: func(b *browser) {
+					b.click(".login-card details summary")
+					if n := b.count(".login-card details[open] li"); n < 11 {
+						b.t.Errorf("login: %d demo accounts listed, want one per role", n)
 					}
 				}},
 				{name: "login-next", path: at("/people?party=1"), status: 200, sizes: []viewport{phone}, assert: func(b *browser) {
@@ -123,7 +125,6 @@ func TestPageTour(t *testing.T) {
 				{name: "branches", path: at("/branches"), status: 200, sizes: both, assert: heading("党组织")},
 				{name: "departments", path: at("/departments"), status: 200, sizes: both},
 				{name: "account", path: at("/account"), status: 200, sizes: both, assert: heading("我的账号")},
-				{name: "error-404", path: at("/no-such-page"), status: 404, sizes: []viewport{phone}},
 			}
 		})
 	})
@@ -159,4 +160,22 @@ func TestPageTour(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestUnknownPage: a stale or mistyped link gets the site's own error page
+// (top bar, navigation, a way home), not a bare "404 page not found".
+func TestUnknownPage(t *testing.T) {
+	b := start(t, phone)
+	b.signIn("committee")
+	if st := b.open("/no-such-page"); st != 404 {
+		t.Fatalf("GET /no-such-page: status %d, want 404", st)
+	}
+	b.shot("error-404")
+	if b.count("header.topbar") == 0 || b.count(`main a[href="/"]`) == 0 {
+		t.Errorf("GET /no-such-page shows %q, not the site's error page with a link home", b.text("body"))
+	}
+	if h := b.text("h1"); !strings.Contains(h, "404") {
+		t.Errorf("404 page heading %q", h)
+	}
+	b.check()
 }

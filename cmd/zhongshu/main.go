@@ -29,6 +29,8 @@ Usage:
   zhongshu backup FILE  [--db …]
   zhongshu restore FILE [--db …]
   zhongshu verify  [--db …]
+  zhongshu jobs    [--db …]                 schedules, next and last runs, dead letters
+  zhongshu notify test CHANNEL [--db …]     send a test message to a channel (id or name)
 
 The default database is sqlite:./data/zhongshu.db. The field-encryption key
 is read from ZHONGSHU_KEY, or from zhongshu.key beside the SQLite file
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0, cmdRestore(ctx, rest, stdout, stderr)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout, stderr)
+	case "jobs":
+		return 0, cmdJobs(ctx, rest, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return 2, errors.New("unknown command " + cmd)

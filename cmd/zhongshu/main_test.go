@@ -157,3 +157,13 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatal("help")
 	}
 }
+
+func TestJobsCommand(t *testing.T) {
+	stores(t, func(t *testing.T, url, key string) {
+		cli(t, "", "migrate", "--db", url, "--key", key)
+		code, out, err := cli(t, "", "jobs", "--db", url, "--key", key)
+		if code != 0 || err != nil || !strings.Contains(out, "platform.prune") || !strings.Contains(out, "30 3 * * *") || !strings.Contains(out, "dead=0") {
+			t.Fatalf("jobs: %d %v\n%s", code, err, out)
+		}
+	})
+}

@@ -15,6 +15,7 @@ import (
 	"zhongshu/internal/platform/chain"
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/web"
 )
 
@@ -29,6 +30,8 @@ type Module struct {
 	// Verifiers are every hash chain of the installation, for the auditor's
 	// verification page.
 	Verifiers func() []chain.Verifier
+	Queue     *jobs.Queue
+	Scheduler *jobs.Scheduler
 	// Demo marks a demo installation (the sign-in page lists the accounts).
 	Demo     bool
 	DemoHint []DemoAccount
@@ -56,6 +59,7 @@ func Register(v *web.Views) error {
 		web.NavItem{Key: "nav.users", Path: "/admin/users", Perm: auth.UsersManage, Order: 90},
 		web.NavItem{Key: "nav.security", Path: "/admin/security", Perm: auth.SecurityManage, Order: 91},
 		web.NavItem{Key: "nav.audit", Path: "/admin/audit", Perm: auth.AuditRead, Order: 92},
+		web.NavItem{Key: "nav.jobs", Path: "/admin/jobs", Perm: auth.JobsManage, Order: 93},
 		web.NavItem{Key: "nav.account", Path: "/account", Perm: auth.NotifyRead, Order: 99},
 	)
 	return v.AddPages(templates, "templates")
@@ -101,6 +105,11 @@ func (m *Module) Routes(mux *web.Router) {
 	h("POST /admin/audit/verify", m.postVerify)
 	h("GET /api/v1/audit", m.apiAudit)
 	h("POST /api/v1/audit/verify", m.apiVerify)
+	// sysadmin: schedules and background jobs
+	h("GET /admin/jobs", m.pageJobs)
+	h("POST /admin/jobs/{id}/retry", m.postRetryJob)
+	h("GET /api/v1/jobs", m.apiJobs)
+	h("POST /api/v1/jobs/{id}/retry", m.apiRetryJob)
 }
 
 func (m *Module) sessionAge() time.Duration { return 8 * time.Hour }

@@ -20,6 +20,7 @@ import (
 	"zhongshu/internal/platform/chain"
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 )
@@ -37,7 +38,7 @@ type Config struct {
 
 // Sources lists every module's migrations in the order they run.
 func Sources() []db.Source {
-	return []db.Source{chain.Source(), audit.Source(), auth.Source(), directory.Source()}
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), directory.Source()}
 }
 
 // App is a wired installation.
@@ -53,6 +54,8 @@ type App struct {
 	Directory *directory.Module
 	Admin     *admin.Module
 	Metrics   *web.Metrics
+	Queue     *jobs.Queue
+	Scheduler *jobs.Scheduler
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -104,9 +107,15 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, err
 		}
 	}
+	a.Queue = jobs.NewQueue(d, cfg.Clock, cfg.Log)
+	a.Scheduler = jobs.NewScheduler(d, cfg.Clock, cfg.Log)
+	if err := a.platformJobs(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Directory = &directory.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views}
 	a.Admin = &admin.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Clock: cfg.Clock, Views: a.Views, Directory: a.Directory,
-		Verifiers: a.Verifiers, Demo: cfg.Demo}
+		Verifiers: a.Verifiers, Demo: cfg.Demo, Queue: a.Queue, Scheduler: a.Scheduler}
 	a.Metrics = web.NewMetrics()
 	return a, nil
 }
@@ -191,6 +200,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	// Background work stops with ctx: the scheduler claims each slot once
+	// across replicas, the queue runs due jobs.
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	go a.Scheduler.Run(bg, 15*time.Second)
+	go a.Queue.Work(bg, 2*time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

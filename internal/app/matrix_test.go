@@ -56,6 +56,10 @@ POST /admin/users/{user}/unlock     FOFFFFFFFFF
 POST /api/v1/users/{user}/unlock    FOFFFFFFFFF
 POST /admin/users/{user}/sessions   FOFFFFFFFFF
 GET /admin/users                    OOFFFFFFFFF
+GET /admin/jobs                     OFFFFFFFFFF
+GET /api/v1/jobs                    OFFFFFFFFFF
+POST /admin/jobs/{job}/retry        NFFFFFFFFFF
+POST /api/v1/jobs/{job}/retry       NFFFFFFFFFF
 GET /admin/users/{user}             OOFFFFFFFFF
 GET /api/v1/users                   OOFFFFFFFFF
 POST /admin/users                   OFFFFFFFFFF
@@ -140,7 +144,7 @@ func parseMatrix(t *testing.T) []matrixRow {
 		if len(f) != 3 || len(f[2]) != len(matrixRoles) {
 			t.Fatalf("bad matrix line %q", line)
 		}
-		pattern := f[0] + " " + strings.NewReplacer("{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}").Replace(f[1])
+		pattern := f[0] + " " + strings.NewReplacer("{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}", "{job}", "{id}").Replace(f[1])
 		rows = append(rows, matrixRow{method: f[0], path: f[1], pattern: pattern, want: f[2]})
 	}
 	return rows
@@ -183,7 +187,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		repl := strings.NewReplacer("{$}", "", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "{village}", "1", "{department}", "1", "{branch}", "2", "/static/", "/static/app.css")
+		repl := strings.NewReplacer("{$}", "", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "{village}", "1", "{department}", "1", "{branch}", "2", "{job}", "999999", "/static/", "/static/app.css")
 		for i, role := range matrixRoles {
 			c := e.as(role)
 			for _, r := range rows {

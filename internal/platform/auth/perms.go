@@ -30,7 +30,9 @@ const (
 	EnterpriseWrite Perm = "enterprises:write"
 	Import          Perm = "directory:import"
 	Export          Perm = "directory:export"
-	NotifyRead      Perm = "notify:read" // own in-app notifications
+	NotifyRead      Perm = "notify:read"     // own in-app notifications
+	JobsManage      Perm = "jobs:manage"     // schedules, background jobs, dead letters (sysadmin)
+	ChannelsManage  Perm = "channels:manage" // message channels and the delivery log (sysadmin)
 )
 
 // business roles: everyone but the three administrators (三员分立: they
@@ -68,6 +70,8 @@ var permissions = map[Perm][]Rule{
 	Import:          {{Role: Committee}},
 	Export:          {{Role: Committee}, {Role: DeptStaff}},
 	NotifyRead:      anyOf(append([]Role{Sysadmin, Secadmin, Auditor}, business...)...),
+	JobsManage:      {{Role: Sysadmin}},
+	ChannelsManage:  {{Role: Sysadmin}},
 }
 
 // Register adds a module's permissions. It panics on a duplicate, because
