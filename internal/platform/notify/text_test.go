@@ -50,7 +50,8 @@ func TestSignedURL(t *testing.T) {
 	if sign != dingTalkSign("SECx", 1577836800000) || !strings.Contains(u, "timestamp=1577836800000") || !strings.Contains(u, "access_token=T") {
 		t.Fatalf("signed URL %s", u)
 	}
-	if strings.ContainsAny(strings.SplitN(u, "sign=", 2)[1], "+/=") {
+	enc, _, _ := strings.Cut(strings.SplitN(u, "sign=", 2)[1], "&")
+	if strings.ContainsAny(enc, "+/=") || !strings.HasSuffix(enc, "%3D") {
 		t.Errorf("sign is not URL-encoded: %s", u)
 	}
 	if u, s := signedURL("https://oapi.dingtalk.com/robot/send?access_token=T", "", timeAt(1)); s != "" || strings.Contains(u, "sign") {
