@@ -104,6 +104,7 @@ func TestCommitteeOnPhone(t *testing.T) {
 		t.Errorf("English person page: ID number %q, want it masked", id)
 	}
 	b.check()
+	b.shot("person-en")
 }
 
 // TestCommitteeCreatesPersonOnDesktop: at an office PC the committee enters

@@ -101,6 +101,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdVerify(ctx, rest, stdout, stderr)
 	case "jobs":
 		return 0, cmdJobs(ctx, rest, stdout, stderr)
+	case "notify":
+		return cmdNotify(ctx, rest, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return 2, errors.New("unknown command " + cmd)

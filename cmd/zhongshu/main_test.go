@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 
 	"zhongshu/internal/app"
 	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/notify"
 )
 
 func cli(t *testing.T, stdin string, args ...string) (int, string, error) {
@@ -166,4 +170,39 @@ func TestJobsCommand(t *testing.T) {
 			t.Fatalf("jobs: %d %v\n%s", code, err, out)
 		}
 	})
+}
+
+// `zhongshu notify test` delivers to a robot at once (a WeCom-shaped peer
+// on loopback) and says so.
+func TestNotifyTestCommand(t *testing.T) {
+	var got []string
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, r.URL.Query().Get("key")+" "+string(b))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	defer peer.Close()
+	dir := t.TempDir()
+	url, key := "sqlite:"+filepath.Join(dir, "z.db"), filepath.Join(dir, "z.key")
+	cli(t, "", "migrate", "--db", url, "--key", key)
+	a, err := app.Open(context.Background(), app.Config{DB: url, KeyFile: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Notify.CreateChannel(context.Background(), notify.ChannelInput{OwnerKind: notify.OwnerZone, Kind: notify.KindWeCom, Name: "党工委工作群",
+		WebhookURL: peer.URL + "/cgi-bin/webhook/send?key=secret-key-1234"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	code, out, err := cli(t, "", "notify", "test", "党工委工作群", "--db", url, "--key", key)
+	if code != 0 || err != nil || !strings.Contains(out, "delivered") || strings.Contains(out, "secret-key-1234") {
+		t.Fatalf("notify test: %d %v %s", code, err, out)
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "secret-key-1234 ") || !strings.Contains(got[0], `"msgtype":"text"`) {
+		t.Fatalf("peer saw %v", got)
+	}
+	if code, _, _ := cli(t, "", "notify", "test", "no-such", "--db", url, "--key", key); code != 2 {
+		t.Fatalf("unknown channel: %d", code)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"zhongshu/internal/directory"
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/notify"
 	"zhongshu/internal/platform/web"
 )
 
@@ -19,6 +20,7 @@ type homePage struct {
 	Audit24h int
 	Denied   int
 	Roles    []auth.Role
+	Failing  []notify.Channel
 }
 
 func (m *Module) pageHome(w http.ResponseWriter, r *http.Request) error {
@@ -60,6 +62,10 @@ func (m *Module) pageHome(w http.ResponseWriter, r *http.Request) error {
 				d.Locked++
 			}
 		}
+	}
+	if p.Has(auth.Sysadmin) || p.Has(auth.Committee) {
+		// A failed channel means a morning push did not reach a group.
+		d.Failing, _ = m.Notify.FailingChannels(ctx)
 	}
 	if p.Has(auth.Auditor) {
 		since := m.Clock.Now().Add(-24 * 60 * 60 * 1e9)

@@ -16,6 +16,7 @@ import (
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
+	"zhongshu/internal/platform/notify"
 	"zhongshu/internal/platform/web"
 )
 
@@ -32,6 +33,7 @@ type Module struct {
 	Verifiers func() []chain.Verifier
 	Queue     *jobs.Queue
 	Scheduler *jobs.Scheduler
+	Notify    *notify.Service
 	// Demo marks a demo installation (the sign-in page lists the accounts).
 	Demo     bool
 	DemoHint []DemoAccount
@@ -60,6 +62,8 @@ func Register(v *web.Views) error {
 		web.NavItem{Key: "nav.security", Path: "/admin/security", Perm: auth.SecurityManage, Order: 91},
 		web.NavItem{Key: "nav.audit", Path: "/admin/audit", Perm: auth.AuditRead, Order: 92},
 		web.NavItem{Key: "nav.jobs", Path: "/admin/jobs", Perm: auth.JobsManage, Order: 93},
+		web.NavItem{Key: "nav.channels", Path: "/admin/channels", Perm: auth.ChannelsManage, Order: 94},
+		web.NavItem{Key: "nav.deliveries", Path: "/admin/deliveries", Perm: auth.ChannelsManage, Order: 95},
 		web.NavItem{Key: "nav.account", Path: "/account", Perm: auth.NotifyRead, Order: 99},
 	)
 	return v.AddPages(templates, "templates")
@@ -110,6 +114,21 @@ func (m *Module) Routes(mux *web.Router) {
 	h("POST /admin/jobs/{id}/retry", m.postRetryJob)
 	h("GET /api/v1/jobs", m.apiJobs)
 	h("POST /api/v1/jobs/{id}/retry", m.apiRetryJob)
+	// everyone: the bell
+	h("GET /notifications", m.pageInbox)
+	h("POST /notifications/{id}/read", m.postRead)
+	h("GET /api/v1/notifications", m.apiInbox)
+	h("POST /api/v1/notifications/{id}/read", m.apiRead)
+	// sysadmin: channels and the delivery log
+	h("GET /admin/channels", m.pageChannels)
+	h("POST /admin/channels", m.postChannel)
+	h("POST /admin/channels/{id}/enabled", m.postChannelEnable)
+	h("POST /admin/channels/{id}/test", m.postChannelTest)
+	h("GET /api/v1/channels", m.apiChannels)
+	h("POST /api/v1/channels", m.apiCreateChannel)
+	h("POST /api/v1/channels/{id}/test", m.postChannelTest)
+	h("GET /admin/deliveries", m.pageDeliveries)
+	h("GET /api/v1/deliveries", m.apiDeliveries)
 }
 
 func (m *Module) sessionAge() time.Duration { return 8 * time.Hour }

@@ -21,6 +21,7 @@ import (
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
+	"zhongshu/internal/platform/notify"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 )
@@ -38,7 +39,7 @@ type Config struct {
 
 // Sources lists every module's migrations in the order they run.
 func Sources() []db.Source {
-	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), directory.Source()}
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source()}
 }
 
 // App is a wired installation.
@@ -56,6 +57,7 @@ type App struct {
 	Metrics   *web.Metrics
 	Queue     *jobs.Queue
 	Scheduler *jobs.Scheduler
+	Notify    *notify.Service
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -109,13 +111,19 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Queue = jobs.NewQueue(d, cfg.Clock, cfg.Log)
 	a.Scheduler = jobs.NewScheduler(d, cfg.Clock, cfg.Log)
+	a.Notify = &notify.Service{DB: d, Seal: keys, Clock: cfg.Clock, Queue: a.Queue, Audit: a.Audit, HTTP: &http.Client{Timeout: 10 * time.Second}, Log: cfg.Log}
+	a.Notify.Register()
+	a.Views.Unread = func(r *http.Request, p *auth.Principal) int {
+		n, _ := a.Notify.Unread(r.Context(), p.UserID)
+		return n
+	}
 	if err := a.platformJobs(); err != nil {
 		d.Close()
 		return nil, err
 	}
 	a.Directory = &directory.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views}
 	a.Admin = &admin.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Clock: cfg.Clock, Views: a.Views, Directory: a.Directory,
-		Verifiers: a.Verifiers, Demo: cfg.Demo, Queue: a.Queue, Scheduler: a.Scheduler}
+		Verifiers: a.Verifiers, Demo: cfg.Demo, Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
 	a.Metrics = web.NewMetrics()
 	return a, nil
 }

@@ -310,11 +310,11 @@ func TestPagesRender(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
 		pages := map[string][]string{
 			"committee":          {"/", "/people", "/people/1", "/people/1/edit", "/people/new", "/people/import", "/enterprises", "/enterprises/1", "/enterprises/1/edit", "/enterprises/new", "/enterprises/import", "/villages", "/branches", "/departments", "/account"},
-			"sysadmin":           {"/", "/admin/users", "/admin/users/1", "/villages", "/branches", "/departments", "/account"},
+			"sysadmin":           {"/", "/admin/users", "/admin/users/1", "/villages", "/branches", "/departments", "/account", "/admin/jobs", "/admin/channels", "/admin/deliveries", "/admin/deliveries?state=failed", "/notifications", "/villages/1/edit", "/branches/2/edit", "/departments/1/edit", "/branches/new"},
 			"secadmin":           {"/", "/admin/security", "/admin/users", "/admin/users/1"},
 			"auditor":            {"/", "/admin/audit", "/admin/audit?result=denied&from=2021-12-01"},
 			"village_secretary":  {"/", "/people", "/villages"},
-			"member":             {"/", "/people", "/account"},
+			"member":             {"/", "/people", "/account", "/notifications"},
 			"liaison":            {"/", "/enterprises"},
 			"dept_staff":         {"/", "/people", "/enterprises"},
 			"enterprise":         {"/", "/enterprises"},
@@ -405,6 +405,57 @@ func TestExportRateLimit(t *testing.T) {
 		e.Clock.Advance(61 * 1e9)
 		if st, _ := c.do("GET", "/departments/export.xlsx", ""); st != 200 {
 			t.Fatalf("after a minute: %d", st)
+		}
+	})
+}
+
+// The bell: a user's in-app notifications, unread count, mark read; a
+// channel's secret never comes back through the API.
+func TestBellAndChannels(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		uid, err := e.App.Auth.UserID(ctx, "member")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.App.Notify.Notify(ctx, uid, "今日金句已推送", "请完成每日同记一句话", "/"); err != nil {
+			t.Fatal(err)
+		}
+		m := e.as("member")
+		var inbox struct {
+			Unread int `json:"unread"`
+			Items  []struct{ ID int64 }
+		}
+		m.json("GET", "/api/v1/notifications", "", &inbox)
+		if inbox.Unread != 1 || len(inbox.Items) != 1 {
+			t.Fatalf("inbox %+v", inbox)
+		}
+		if _, body := m.do("GET", "/", ""); !strings.Contains(body, `class="badge">1<`) {
+			t.Fatal("bell shows no unread count")
+		}
+		// Another user cannot mark it read.
+		if st, _ := e.as("committee").do("POST", fmt.Sprintf("/api/v1/notifications/%d/read", inbox.Items[0].ID), ""); st != 204 && st != 404 {
+			t.Fatalf("other user's mark: %d", st)
+		}
+		m.json("GET", "/api/v1/notifications", "", &inbox)
+		if inbox.Unread != 1 {
+			t.Fatal("another user marked my notification read")
+		}
+		m.do("POST", fmt.Sprintf("/api/v1/notifications/%d/read", inbox.Items[0].ID), "")
+		m.json("GET", "/api/v1/notifications", "", &inbox)
+		if inbox.Unread != 0 {
+			t.Fatal("mark read failed")
+		}
+		s := e.as("sysadmin")
+		if st, b := s.do("POST", "/api/v1/channels", `{"owner_kind":"zone","kind":"wecom","name":"党工委群","webhook_url":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcd-efgh-secret-9876"}`); st != 201 {
+			t.Fatalf("create channel: %d %s", st, b)
+		}
+		st, b := s.do("GET", "/api/v1/channels", "")
+		if st != 200 || strings.Contains(b, "abcd-efgh-secret") || !strings.Contains(b, "党工委群") {
+			t.Fatalf("channels: %d %s", st, b)
+		}
+		if st, b := s.do("GET", "/admin/channels", ""); st != 200 || strings.Contains(b, "abcd-efgh-secret") {
+			t.Fatalf("channels page leaks the key: %d", st)
 		}
 	})
 }

@@ -57,6 +57,19 @@ POST /api/v1/users/{user}/unlock    FOFFFFFFFFF
 POST /admin/users/{user}/sessions   FOFFFFFFFFF
 GET /admin/users                    OOFFFFFFFFF
 GET /admin/jobs                     OFFFFFFFFFF
+GET /admin/channels                 OFFFFFFFFFF
+POST /admin/channels                OFFFFFFFFFF
+GET /api/v1/channels                OFFFFFFFFFF
+POST /api/v1/channels               OFFFFFFFFFF
+POST /admin/channels/{job}/enabled  NFFFFFFFFFF
+POST /admin/channels/{job}/test     NFFFFFFFFFF
+POST /api/v1/channels/{job}/test    NFFFFFFFFFF
+GET /admin/deliveries               OFFFFFFFFFF
+GET /api/v1/deliveries              OFFFFFFFFFF
+GET /notifications                  OOOOOOOOOOO
+GET /api/v1/notifications           OOOOOOOOOOO
+POST /notifications/0/read          OOOOOOOOOOO
+POST /api/v1/notifications/0/read   OOOOOOOOOOO
 GET /api/v1/jobs                    OFFFFFFFFFF
 POST /admin/jobs/{job}/retry        NFFFFFFFFFF
 POST /api/v1/jobs/{job}/retry       NFFFFFFFFFF
@@ -144,7 +157,7 @@ func parseMatrix(t *testing.T) []matrixRow {
 		if len(f) != 3 || len(f[2]) != len(matrixRoles) {
 			t.Fatalf("bad matrix line %q", line)
 		}
-		pattern := f[0] + " " + strings.NewReplacer("{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}", "{job}", "{id}").Replace(f[1])
+		pattern := f[0] + " " + strings.NewReplacer("/0/", "/{id}/", "{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}", "{job}", "{id}").Replace(f[1])
 		rows = append(rows, matrixRow{method: f[0], path: f[1], pattern: pattern, want: f[2]})
 	}
 	return rows
