@@ -19,7 +19,7 @@ type securityPage struct {
 
 type permRow struct {
 	Perm  auth.Perm
-	Roles string
+	Roles []auth.Role
 }
 
 func (m *Module) pageSecurity(w http.ResponseWriter, r *http.Request) error {
@@ -48,11 +48,11 @@ func (m *Module) renderSecurity(w http.ResponseWriter, r *http.Request, status i
 	}
 	var perms []permRow
 	for perm, rules := range auth.Perms() {
-		var rs []string
+		var rs []auth.Role
 		for _, ru := range rules {
-			rs = append(rs, string(ru.Role))
+			rs = append(rs, ru.Role)
 		}
-		perms = append(perms, permRow{Perm: perm, Roles: strings.Join(rs, ", ")})
+		perms = append(perms, permRow{Perm: perm, Roles: rs})
 	}
 	sortPerms(perms)
 	pg.Title = m.Views.Cat.T(web.Lang(r), "nav.security")

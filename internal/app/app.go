@@ -20,6 +20,7 @@ import (
 	"zhongshu/internal/platform/chain"
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/errs"
 	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/notify"
 	"zhongshu/internal/platform/seal"
@@ -194,6 +195,8 @@ func (a *App) Routes() (http.Handler, *web.Router) {
 	a.Admin.Routes(mux)
 	a.Directory.Routes(mux)
 	mux.Handle("GET /api/v1/openapi.yaml", openAPI())
+	// Anything else is the site's own "not found" page (or problem+json).
+	mux.Handle("GET /", web.Handler(func(w http.ResponseWriter, r *http.Request) error { return errs.NotFoundf("page") }))
 	return s.Handler(), mux
 }
 

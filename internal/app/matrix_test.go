@@ -24,6 +24,7 @@ import (
 // enterprise account's company, {user} a throwaway account.
 var matrix = `
 GET /{$}                            OOOOOOOOOOO
+GET /{rest}                         NNNNNNNNNNN
 GET /account                        OOOOOOOOOOO
 GET /login                          PPPPPPPPPPP
 GET /healthz                        PPPPPPPPPPP
@@ -157,7 +158,7 @@ func parseMatrix(t *testing.T) []matrixRow {
 		if len(f) != 3 || len(f[2]) != len(matrixRoles) {
 			t.Fatalf("bad matrix line %q", line)
 		}
-		pattern := f[0] + " " + strings.NewReplacer("/0/", "/{id}/", "{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}", "{job}", "{id}").Replace(f[1])
+		pattern := f[0] + " " + strings.NewReplacer("/{rest}", "/", "/0/", "/{id}/", "{person}", "{id}", "{enterprise}", "{id}", "{user}", "{id}", "{village}", "{id}", "{department}", "{id}", "{branch}", "{id}", "{job}", "{id}").Replace(f[1])
 		rows = append(rows, matrixRow{method: f[0], path: f[1], pattern: pattern, want: f[2]})
 	}
 	return rows
@@ -200,7 +201,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		repl := strings.NewReplacer("{$}", "", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "{village}", "1", "{department}", "1", "{branch}", "2", "{job}", "999999", "/static/", "/static/app.css")
+		repl := strings.NewReplacer("{$}", "", "{rest}", "no-such-page", "{person}", fmt.Sprint(person), "{enterprise}", fmt.Sprint(enterprise), "{user}", fmt.Sprint(target), "{village}", "1", "{department}", "1", "{branch}", "2", "{job}", "999999", "/static/", "/static/app.css")
 		for i, role := range matrixRoles {
 			c := e.as(role)
 			for _, r := range rows {

@@ -50,6 +50,7 @@ type Page struct {
 	P      *auth.Principal
 	Nav    []NavLink
 	Path   string
+	URI    string // path and query, to come back to after a form
 	Flash  string
 	Error  string
 	Errors map[string]string // field → message
@@ -225,6 +226,7 @@ func (v *Views) Prepare(r *http.Request, pg *Page) *Page {
 	pg.Lang = Lang(r)
 	pg.P = Principal(r)
 	pg.Path = r.URL.Path
+	pg.URI = r.URL.RequestURI()
 	if pg.Flash == "" {
 		if k := r.URL.Query().Get("ok"); k != "" && len(k) < 40 {
 			if s := v.Cat.T(pg.Lang, "flash."+k); s != "flash."+k {
@@ -272,6 +274,9 @@ func SetDefault(v *Views) { defaultViews = v }
 func renderErrorPage(w http.ResponseWriter, r *http.Request, p Problem) {
 	if defaultViews != nil {
 		if _, ok := defaultViews.pages["error"]; ok {
+			if t := defaultViews.Cat.T(Lang(r), fmt.Sprintf("error.title.%d", p.Status)); !strings.HasPrefix(t, "error.title.") {
+				p.Title = t
+			}
 			if err := defaultViews.Render(w, r, p.Status, "error", &Page{Title: p.Title, D: p}); err == nil {
 				return
 			}

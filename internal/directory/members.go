@@ -1,0 +1,60 @@
+package directory
+
+import (
+	"context"
+)
+
+// Member is a person as other modules need them for their own work: who
+// belongs to which party organisation, and — for @-mentions in a branch's
+// work group — their mobile number.
+type Member struct {
+	PersonID int64  `json:"person_id"`
+	Name     string `json:"name"`
+	BranchID int64  `json:"branch_id"`
+	UserID   int64  `json:"user_id,omitempty"` // the account linked to the person, if any
+	Mobile   string `json:"-"`                 // only filled when asked for, never serialised
+}
+
+// MembersOf lists the party members of a branch (all branches when
+// branchID is 0), ordered by id. It is a system call for scheduled work (the
+// morning push, the evening reminder, the weekly summary): it checks no
+// principal, and decrypts mobiles only when withMobiles is set, for the
+// @-mentions of the reminder.
+func (m *Module) MembersOf(ctx context.Context, branchID int64, withMobiles bool) ([]Member, error) {
+	q := `SELECT p.id, p.name, COALESCE(p.branch_id, 0), COALESCE((SELECT MIN(u.id) FROM users u WHERE u.person_id = p.id), 0), p.mobile_enc
+		FROM people p WHERE p.party_member = TRUE AND p.branch_id IS NOT NULL`
+	var args []any
+	if branchID != 0 {
+		q += ` AND p.branch_id = ?`
+		args = append(args, branchID)
+	}
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, q+` ORDER BY p.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var mb Member
+		var enc []byte
+		if err := rows.Scan(&mb.PersonID, &mb.Name, &mb.BranchID, &mb.UserID, &enc); err != nil {
+			return nil, err
+		}
+		if withMobiles && len(enc) > 0 {
+			plain, err := m.Seal.Decrypt(enc, []byte("people.mobile"))
+			if err != nil {
+				return nil, err
+			}
+			mb.Mobile = string(plain)
+		}
+		out = append(out, mb)
+	}
+	return out, rows.Err()
+}
+
+// BranchOf returns the branch a person belongs to (0 if none).
+func (m *Module) BranchOf(ctx context.Context, personID int64) (int64, error) {
+	var b int64
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(branch_id, 0) FROM people WHERE id = ?`, personID).Scan(&b)
+	return b, err
+}
