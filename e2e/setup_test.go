@@ -17,10 +17,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"zhongshu/internal/admin"
 	"zhongshu/internal/app"
 	"zhongshu/internal/demo"
-	"zhongshu/internal/platform/auth"
 	"zhongshu/internal/platform/clock"
 )
 
@@ -105,17 +103,9 @@ func newSite(ctx context.Context, t *testing.T) *site {
 	if _, err := a.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	accounts, err := demo.Load(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// As `zhongshu demo` does: the sign-in page lists one account per role.
-	seen := map[auth.Role]bool{}
-	for _, acc := range accounts {
-		if !seen[acc.Role] {
-			seen[acc.Role] = true
-			a.Admin.DemoHint = append(a.Admin.DemoHint, admin.DemoAccount{Username: acc.Username, Role: acc.Role})
-		}
+	if _, err := a.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)

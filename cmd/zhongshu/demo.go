@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"zhongshu/internal/admin"
 	"zhongshu/internal/app"
 	"zhongshu/internal/demo"
 	"zhongshu/internal/platform/auth"
@@ -57,8 +56,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var accounts []demo.Account
 	t0 := time.Now()
 	if fresh {
-		if accounts, err = demo.Load(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: clk}); err != nil {
-			return fmt.Errorf("demo data: %w", err)
+		if accounts, err = a.LoadDemo(ctx); err != nil {
+			return err
 		}
 	} else {
 		// A kept demo database: list its accounts again.
@@ -72,13 +71,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	seen := map[auth.Role]bool{}
-	for _, acc := range accounts {
-		if !seen[acc.Role] {
-			seen[acc.Role] = true
-			a.Admin.DemoHint = append(a.Admin.DemoHint, admin.DemoAccount{Username: acc.Username, Role: acc.Role})
-		}
-	}
+	a.SetDemoHint(accounts)
 	return a.Serve(ctx, func(listen string) {
 		fmt.Fprintf(stdout, "Zhongshu 中枢 demo — data loaded in %s, clock starts at %s\n", time.Since(t0).Round(time.Millisecond), start.In(clock.Zone).Format("2006-01-02 15:04 MST"))
 		fmt.Fprintf(stdout, "Open http://%s/ and sign in as one of (password %s):\n", listen, demo.Password)

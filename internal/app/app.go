@@ -15,6 +15,7 @@ import (
 
 	"zhongshu/internal/admin"
 	"zhongshu/internal/directory"
+	"zhongshu/internal/study"
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
 	"zhongshu/internal/platform/chain"
@@ -40,7 +41,7 @@ type Config struct {
 
 // Sources lists every module's migrations in the order they run.
 func Sources() []db.Source {
-	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source()}
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), study.Source()}
 }
 
 // App is a wired installation.
@@ -59,6 +60,7 @@ type App struct {
 	Queue     *jobs.Queue
 	Scheduler *jobs.Scheduler
 	Notify    *notify.Service
+	Study     *study.Module
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -104,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	web.SetDefault(a.Views)
 	web.Logger = cfg.Log
-	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register} {
+	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register, study.Register} {
 		if err := reg(a.Views); err != nil {
 			d.Close()
 			return nil, err
@@ -123,6 +125,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Directory = &directory.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views}
+	a.Study = &study.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views, Dir: a.Directory,
+		Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
+	if err := a.Study.Start(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Admin = &admin.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Clock: cfg.Clock, Views: a.Views, Directory: a.Directory,
 		Verifiers: a.Verifiers, Demo: cfg.Demo, Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
 	a.Metrics = web.NewMetrics()
@@ -134,7 +142,7 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Verifiers lists every hash chain of the installation.
 func (a *App) Verifiers() []chain.Verifier {
-	return []chain.Verifier{a.Audit}
+	return []chain.Verifier{a.Audit, a.Study.Verifier()}
 }
 
 // Migrate brings the schema forward.
@@ -194,6 +202,7 @@ func (a *App) Routes() (http.Handler, *web.Router) {
 	s.Health()
 	a.Admin.Routes(mux)
 	a.Directory.Routes(mux)
+	a.Study.Routes(mux)
 	mux.Handle("GET /api/v1/openapi.yaml", openAPI())
 	// Anything else is the site's own "not found" page (or problem+json).
 	mux.Handle("GET /", web.Handler(func(w http.ResponseWriter, r *http.Request) error { return errs.NotFoundf("page") }))

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -151,9 +153,23 @@ type matrixRow struct {
 	want                  string
 }
 
+// parseMatrix reads the table above and each module's rows in
+// testdata/matrix/*.txt (same format; # starts a comment).
 func parseMatrix(t *testing.T) []matrixRow {
+	text := matrix
+	files, _ := filepath.Glob(filepath.Join("testdata", "matrix", "*.txt"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text += "\n" + string(b)
+	}
 	var rows []matrixRow
-	for _, line := range strings.Split(strings.TrimSpace(matrix), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
 		f := strings.Fields(line)
 		if len(f) != 3 || len(f[2]) != len(matrixRoles) {
 			t.Fatalf("bad matrix line %q", line)

@@ -55,7 +55,7 @@ func newEnv(t *testing.T, url string) *env {
 	if _, err := a.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: clk}); err != nil {
+	if _, err := a.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
 	h, r := a.Routes()

@@ -1,0 +1,249 @@
+package study
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhongshu/internal/platform/chain"
+	"zhongshu/internal/platform/db"
+)
+
+// rule returns the rule of an activity in force on day.
+func rule(ctx context.Context, q db.Querier, activity, day string) (PointRule, error) {
+	r := PointRule{Activity: activity}
+	err := q.QueryRowContext(ctx, `SELECT valid_from, points, daily_cap FROM study_point_rules
+		WHERE activity = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1`, activity, day).Scan(&r.ValidFrom, &r.Points, &r.DailyCap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("study: no point rule for %s on %s", activity, day)
+	}
+	return r, err
+}
+
+// Rules lists the point rules in force on day.
+func (m *Module) Rules(ctx context.Context, day string) ([]PointRule, error) {
+	var out []PointRule
+	for _, a := range []string{ActSentenceRead, ActSentenceRecite, ActArticleRead, ActQuizFull, ActQuizPass, ActChallenge5, ActChallenge10, ActReflection} {
+		r, err := rule(ctx, m.DB.Q(ctx), a, day)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func pointsChain(personID int64) string { return fmt.Sprintf("study_points/%d", personID) }
+
+type pointsPayload struct {
+	Person   int64  `json:"p"`
+	Day      string `json:"d"`
+	Activity string `json:"a"`
+	Points   int    `json:"n"`
+	RefType  string `json:"rt"`
+	RefID    int64  `json:"ri"`
+	RuleFrom string `json:"rf"`
+	Reverses int64  `json:"rv"`
+	Reason   string `json:"r"`
+	Seq      int64  `json:"s"`
+}
+
+func (p pointsPayload) bytes() []byte { b, _ := json.Marshal(p); return b }
+
+// Award appends an award to a person's points ledger inside the
+// transaction in ctx. The activity's rule gives the points (or base, when
+// base > 0, for awards that depend on a result), the daily cap of its cap
+// group trims them, and a record already awarded is not awarded again. It
+// returns the points awarded (0 when capped or already awarded).
+func (m *Module) Award(ctx context.Context, personID int64, day, activity string, base int, refType string, refID int64) (int, error) {
+	var got int
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		r, err := rule(ctx, tx, activity, day)
+		if err != nil {
+			return err
+		}
+		var done int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_points WHERE person_id = ? AND activity = ? AND ref_type = ? AND ref_id = ? AND reverses IS NULL`,
+			personID, activity, refType, refID).Scan(&done); err != nil {
+			return err
+		}
+		if done > 0 {
+			return nil
+		}
+		group := capGroup(activity)
+		ph, args := db.In(group)
+		var earned int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(points), 0) FROM study_points WHERE person_id = ? AND day = ? AND activity IN (`+ph+`)`,
+			append([]any{personID, day}, args...)...).Scan(&earned); err != nil {
+			return err
+		}
+		points := r.Points
+		if base > 0 {
+			points = base
+		}
+		got = Capped(points, r.DailyCap, earned)
+		if got == 0 {
+			return nil
+		}
+		return m.appendPoints(ctx, tx, pointsPayload{Person: personID, Day: day, Activity: activity, Points: got, RefType: refType, RefID: refID, RuleFrom: r.ValidFrom})
+	})
+	return got, err
+}
+
+// Reverse appends a reversing entry for an award, with a reason (a
+// correction never edits the ledger).
+func (m *Module) Reverse(ctx context.Context, entryID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return fmt.Errorf("study: a reversal needs a reason")
+	}
+	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		var p pointsPayload
+		if err := tx.QueryRowContext(ctx, `SELECT person_id, day, activity, points, ref_type, ref_id, rule_from FROM study_points WHERE id = ? AND reverses IS NULL`, entryID).
+			Scan(&p.Person, &p.Day, &p.Activity, &p.Points, &p.RefType, &p.RefID, &p.RuleFrom); err != nil {
+			return err
+		}
+		p.Points, p.Reverses, p.Reason = -p.Points, entryID, reason
+		return m.appendPoints(ctx, tx, p)
+	})
+}
+
+func (m *Module) appendPoints(ctx context.Context, tx *db.Tx, p pointsPayload) error {
+	link, err := chain.Append(ctx, tx, m.Seal, pointsChain(p.Person), func(seq int64) []byte { p.Seq = seq; return p.bytes() })
+	if err != nil {
+		return err
+	}
+	var rev any
+	if p.Reverses != 0 {
+		rev = p.Reverses
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO study_points (person_id, day, activity, points, ref_type, ref_id, rule_from, reverses, reason, created_at, seq, prev_hash, hash, mac)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Person, p.Day, p.Activity, p.Points, p.RefType, p.RefID, p.RuleFrom, rev, p.Reason, m.Clock.Now(), link.Seq, link.Prev, link.Hash, link.MAC)
+	return err
+}
+
+// PointsOf sums a person's points between two days (inclusive).
+func (m *Module) PointsOf(ctx context.Context, personID int64, from, to string) (int, error) {
+	var n int
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(SUM(points), 0) FROM study_points WHERE person_id = ? AND day >= ? AND day <= ?`, personID, from, to).Scan(&n)
+	return n, err
+}
+
+// PointsEntry is one line of a person's ledger.
+type PointsEntry struct {
+	ID       int64  `json:"id"`
+	Day      string `json:"day"`
+	Activity string `json:"activity"`
+	Points   int    `json:"points"`
+	RefType  string `json:"ref_type"`
+	RefID    int64  `json:"ref_id"`
+	Reverses int64  `json:"reverses,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// Ledger lists a person's latest ledger entries.
+func (m *Module) Ledger(ctx context.Context, personID int64, limit int) ([]PointsEntry, error) {
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT id, day, activity, points, ref_type, ref_id, COALESCE(reverses, 0), reason FROM study_points
+		WHERE person_id = ? ORDER BY id DESC LIMIT ?`, personID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PointsEntry
+	for rows.Next() {
+		var e PointsEntry
+		if err := rows.Scan(&e.ID, &e.Day, &e.Activity, &e.Points, &e.RefType, &e.RefID, &e.Reverses, &e.Reason); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// pointsVerifier re-walks every person's points chain.
+type pointsVerifier struct{ m *Module }
+
+// Verifier returns the chain verifier of the points ledgers.
+func (m *Module) Verifier() chain.Verifier { return pointsVerifier{m} }
+
+func (v pointsVerifier) ChainName() string { return "study_points" }
+
+func (v pointsVerifier) Verify(ctx context.Context) (*chain.Break, int64, error) {
+	m := v.m
+	rows, err := m.DB.R.QueryContext(ctx, `SELECT id, person_id, day, activity, points, ref_type, ref_id, rule_from, COALESCE(reverses, 0), reason, seq, prev_hash, hash, mac
+		FROM study_points ORDER BY person_id, seq`)
+	if err != nil {
+		return nil, 0, err
+	}
+	type row struct {
+		id      int64
+		p       pointsPayload
+		prev, h string
+		mac     string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.p.Person, &r.p.Day, &r.p.Activity, &r.p.Points, &r.p.RefType, &r.p.RefID, &r.p.RuleFrom, &r.p.Reverses, &r.p.Reason, &r.p.Seq, &r.prev, &r.h, &r.mac); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	var n int64
+	var w *chain.Walker
+	var person int64 = -1
+	finish := func() (*chain.Break, error) {
+		if w == nil {
+			return nil, nil
+		}
+		head, err := chain.Head(ctx, m.DB.Q(ctx), w.Name)
+		if err != nil {
+			return nil, err
+		}
+		return w.End(head), nil
+	}
+	for _, r := range all {
+		if r.p.Person != person {
+			if b, err := finish(); err != nil || b != nil {
+				return b, n, err
+			}
+			person = r.p.Person
+			w = &chain.Walker{Name: pointsChain(person), Sealer: m.Seal}
+		}
+		n++
+		if !w.Step(fmt.Sprintf("study_points id=%d", r.id), r.p.Seq, r.prev, r.h, r.mac, r.p.bytes()) {
+			return w.Broken, n, nil
+		}
+	}
+	b, err := finish()
+	if err != nil || b != nil {
+		return b, n, err
+	}
+	// A person whose rows were all deleted still has a head.
+	heads, err := m.DB.R.QueryContext(ctx, `SELECT chain, seq FROM chain_heads WHERE chain LIKE 'study_points/%'`)
+	if err != nil {
+		return nil, n, err
+	}
+	defer heads.Close()
+	seen := map[string]bool{}
+	for _, r := range all {
+		seen[pointsChain(r.p.Person)] = true
+	}
+	for heads.Next() {
+		var name string
+		var seq int64
+		if err := heads.Scan(&name, &seq); err != nil {
+			return nil, n, err
+		}
+		if !seen[name] && seq > 0 {
+			return &chain.Break{Chain: name, Seq: 1, Ref: "chain head", Reason: "every link of this ledger is missing (rows deleted)"}, n, nil
+		}
+	}
+	return nil, n, heads.Err()
+}
