@@ -15,7 +15,6 @@ import (
 
 	"zhongshu/internal/admin"
 	"zhongshu/internal/directory"
-	"zhongshu/internal/study"
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
 	"zhongshu/internal/platform/chain"
@@ -26,6 +25,7 @@ import (
 	"zhongshu/internal/platform/notify"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
+	"zhongshu/internal/study"
 )
 
 // Config is what the command line decides.
