@@ -58,3 +58,10 @@ func (m *Module) BranchOf(ctx context.Context, personID int64) (int64, error) {
 	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(branch_id, 0) FROM people WHERE id = ?`, personID).Scan(&b)
 	return b, err
 }
+
+// BranchList lists party organisations (of one kind, or all when kind is
+// empty) for scheduled work that must reach every branch; like MembersOf it
+// checks no principal.
+func (m *Module) BranchList(ctx context.Context, kind string) ([]*Branch, error) {
+	return listBranches(ctx, m.DB.Q(ctx), kind)
+}
