@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCommitteeOnPhone: a committee member on a phone signs in, reads the
@@ -274,5 +275,40 @@ func TestPeopleWithoutJavaScript(t *testing.T) {
 	badges := b.count("main table tbody tr .badge-red")
 	if rows := b.count("main table tbody tr"); rows == 0 || badges != rows {
 		t.Errorf("filter 党员: %d rows, %d marked 党员", rows, badges)
+	}
+}
+
+// Typing in the people search narrows the list in place (htmx), without a
+// page load, and the address bar follows so the result can be shared.
+func TestLiveSearch(t *testing.T) {
+	b := start(t, desktop)
+	b.signIn("committee")
+	b.openOK("/people")
+	before := b.count("#results tbody tr")
+	first := b.text("#results tbody tr td a")
+	surname := string([]rune(first)[:1])
+	_ = eval[bool](b, `window.__noReload = true`)
+	b.typeInto(`input[type=search]`, surname)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(b.location(), "q=") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !eval[bool](b, `window.__noReload === true`) {
+		t.Fatal("the page reloaded: the search was not done in place")
+	}
+	if !strings.Contains(b.location(), "q=") {
+		t.Fatalf("address bar did not follow the search: %s", b.location())
+	}
+	after := b.count("#results tbody tr")
+	if after == 0 || after > before {
+		t.Fatalf("results %d → %d", before, after)
+	}
+	for _, name := range b.texts("#results tbody tr td:first-child a") {
+		if !strings.Contains(name, surname) {
+			t.Fatalf("result %q does not match %q", name, surname)
+		}
 	}
 }
