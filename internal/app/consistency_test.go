@@ -118,3 +118,32 @@ func TestDependencyDirection(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// First run creates the three administrator accounts of 三员分立, each with
+// a one-time password that must be changed.
+func TestBootstrap(t *testing.T) {
+	a := testApp(t)
+	ctx := context.Background()
+	if _, err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, _ := a.Fresh(ctx); !fresh {
+		t.Fatal("a new database is not fresh")
+	}
+	pw, err := a.Bootstrap(ctx)
+	if err != nil || len(pw) != 3 {
+		t.Fatalf("bootstrap: %v %v", err, pw)
+	}
+	us, _ := a.Auth.ListUsers(ctx)
+	for _, u := range us {
+		if !u.MustChange || len(u.Grants) != 1 || string(u.Grants[0].Role) != u.Username {
+			t.Errorf("account %+v", u)
+		}
+		if _, _, err := a.Auth.Login(ctx, u.Username, pw[u.Username], "127.0.0.1", "t"); err != nil {
+			t.Errorf("%s cannot sign in with its one-time password: %v", u.Username, err)
+		}
+	}
+	if fresh, _ := a.Fresh(ctx); fresh {
+		t.Fatal("still fresh after bootstrap")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"zhongshu/internal/demo"
 	"zhongshu/internal/directory"
 	"zhongshu/internal/platform/audit"
+	"zhongshu/internal/platform/auth"
 )
 
 var allRoles = []string{"sysadmin", "secadmin", "auditor", "committee", "dept_staff", "liaison", "enterprise", "village_secretary", "village_supervisor", "discipline", "member"}
@@ -456,6 +457,42 @@ func TestBellAndChannels(t *testing.T) {
 		}
 		if st, b := s.do("GET", "/admin/channels", ""); st != 200 || strings.Contains(b, "abcd-efgh-secret") {
 			t.Fatalf("channels page leaks the key: %d", st)
+		}
+	})
+}
+
+// A first-run administrator account must change its one-time password
+// before anything else (等保 8.1.4.2: no default passwords).
+func TestFirstRunPasswordChange(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if _, err := e.App.Auth.CreateUser(ctx, auth.NewUser{Username: "admin2", Password: "Initial#2021", MustChange: true,
+			Grants: []auth.Grant{{Role: auth.Committee, ScopeKind: auth.ScopeZone}}}); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		st, b := c.do("POST", "/api/v1/login", `{"username":"admin2","password":"Initial#2021"}`)
+		if st != 200 || !strings.Contains(b, `"must_change_password":true`) {
+			t.Fatalf("login: %d %s", st, b)
+		}
+		if st, b := c.do("GET", "/api/v1/people", ""); st != 403 || !strings.Contains(b, "修改初始密码") {
+			t.Fatalf("before the change: %d %s", st, b)
+		}
+		if st, _ := c.do("GET", "/", ""); st != 303 {
+			t.Fatalf("home should send to the account page: %d", st)
+		}
+		if st, b := c.do("POST", "/api/v1/me/password", `{"old_password":"Initial#2021","password":"admin2-weak"}`); st != 422 {
+			t.Fatalf("weak new password: %d %s", st, b)
+		}
+		if st, b := c.do("POST", "/api/v1/me/password", `{"old_password":"Initial#2021","password":"Changed#2021x"}`); st != 204 {
+			t.Fatalf("change: %d %s", st, b)
+		}
+		c2 := e.client()
+		if st, b := c2.do("POST", "/api/v1/login", `{"username":"admin2","password":"Changed#2021x"}`); st != 200 || !strings.Contains(b, `"must_change_password":false`) {
+			t.Fatalf("login after change: %d %s", st, b)
+		}
+		if st, _ := c2.do("GET", "/api/v1/people", ""); st != 200 {
+			t.Fatalf("after the change: %d", st)
 		}
 	})
 }
