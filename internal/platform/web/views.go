@@ -235,11 +235,21 @@ func (v *Views) Prepare(r *http.Request, pg *Page) *Page {
 		}
 	}
 	if pg.P != nil && !pg.P.MustChange {
+		// The active entry is the longest path that contains the page, so
+		// /study/quiz lights 月问答, not 每日学习 at /study.
+		best := -1
 		for _, it := range v.nav {
 			if auth.Can(pg.P, it.Perm, auth.Anything) {
-				active := r.URL.Path == it.Path || (it.Path != "/" && strings.HasPrefix(r.URL.Path, it.Path+"/"))
-				pg.Nav = append(pg.Nav, NavLink{Label: v.Cat.T(pg.Lang, it.Key), Path: it.Path, Active: active})
+				if r.URL.Path == it.Path || (it.Path != "/" && strings.HasPrefix(r.URL.Path, it.Path+"/")) {
+					if best < 0 || len(it.Path) > len(pg.Nav[best].Path) {
+						best = len(pg.Nav)
+					}
+				}
+				pg.Nav = append(pg.Nav, NavLink{Label: v.Cat.T(pg.Lang, it.Key), Path: it.Path})
 			}
+		}
+		if best >= 0 {
+			pg.Nav[best].Active = true
 		}
 		if v.Unread != nil {
 			pg.Unread = v.Unread(r, pg.P)

@@ -1,0 +1,416 @@
+package study
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/clock"
+	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/errs"
+)
+
+// Check-in modes.
+const (
+	CheckinRead   = "read"   // 阅读打卡
+	CheckinRecite = "recite" // 背诵打卡: every blank filled in right
+)
+
+// dailyCheckinRef is the ref_type of the points a check-in earns.
+const dailyCheckinRef = "study_checkin"
+
+// TodaySentence is the day's sentence as a member sees it: the text to read
+// and, for recitation, the same text with its key phrases blanked out. The
+// key phrases themselves are not part of it.
+type TodaySentence struct {
+	Day      string         `json:"day"`
+	Text     string         `json:"text"`
+	Source   string         `json:"source"`
+	Blanks   int            `json:"blanks"`
+	Cloze    string         `json:"cloze"`
+	Segments []ClozeSegment `json:"segments"`
+	// The caller's standing today.
+	CheckedIn bool   `json:"checked_in"`
+	Mode      string `json:"mode,omitempty"`
+	Streak    int    `json:"streak"`
+}
+
+func dailyErrNoSentence(day string) error {
+	return errs.New(errs.NotFound, fmt.Sprintf("今天（%s）没有安排金句", day), fmt.Sprintf("no sentence is scheduled for today (%s)", day))
+}
+
+// Today returns the day's sentence for a learner, with whether they have
+// checked in and their streak. No sentence scheduled answers NotFound.
+func (m *Module) Today(ctx context.Context, p *auth.Principal) (*TodaySentence, error) {
+	if err := m.dailyLearner(ctx, p, "study_sentence"); err != nil {
+		return nil, err
+	}
+	day := m.dailyToday()
+	q := m.DB.Q(ctx)
+	s, err := dailySentenceOn(ctx, q, day)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return nil, dailyErrNoSentence(day)
+	}
+	segs, cloze, expect := MakeCloze(s.Text, s.KeyPhrases)
+	t := &TodaySentence{Day: day, Text: s.Text, Source: s.Source, Blanks: len(expect), Cloze: cloze, Segments: segs}
+	if t.Mode, err = dailyCheckinMode(ctx, q, p.PersonID, day); err != nil {
+		return nil, err
+	}
+	t.CheckedIn = t.Mode != ""
+	if t.Streak, err = m.dailyStreakOf(ctx, q, p.PersonID, day); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func dailyCheckinMode(ctx context.Context, q db.Querier, person int64, day string) (string, error) {
+	var mode string
+	err := q.QueryRowContext(ctx, `SELECT mode FROM study_checkins WHERE person_id = ? AND day = ?`, person, day).Scan(&mode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return mode, err
+}
+
+// dailyStreakLookback bounds the days read to compute a streak; a longer streak
+// shows as this many days.
+const dailyStreakLookback = 800
+
+func (m *Module) dailyStreakOf(ctx context.Context, q db.Querier, person int64, today string) (int, error) {
+	days, err := dailyCheckinDays(ctx, q, person, dailyAddDays(today, -dailyStreakLookback), today)
+	if err != nil {
+		return 0, err
+	}
+	return CheckinStreak(days, today), nil
+}
+
+func dailyCheckinDays(ctx context.Context, q db.Querier, person int64, from, to string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day`, person, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CheckinInput is a check-in request.
+type CheckinInput struct {
+	Mode    string   `json:"mode"`
+	Answers []string `json:"answers,omitempty"`
+}
+
+// CheckinResult says what a check-in did. New is a first check-in of the
+// day (HTTP 201); Upgraded a recitation after a reading check-in; Repeat a
+// check-in that changed nothing.
+type CheckinResult struct {
+	Day      string `json:"day"`
+	Mode     string `json:"mode"` // the day's mode after the request
+	New      bool   `json:"new"`
+	Repeat   bool   `json:"repeat"`
+	Upgraded bool   `json:"upgraded"`
+	Points   int    `json:"points"` // awarded by this request
+	Streak   int    `json:"streak"`
+	Message  string `json:"message"`
+	zh, en   string
+}
+
+// Localize sets Message in lang.
+func (r *CheckinResult) Localize(lang string) {
+	r.Message = r.zh
+	if lang == "en" {
+		r.Message = r.en
+	}
+}
+
+// dailyMaxAnswerRunes bounds one typed answer; a key phrase is at most 30.
+const dailyMaxAnswerRunes = 200
+
+// CheckIn records the caller's check-in for the zone day now: by reading,
+// or by reciting (every blank right, else a field error per wrong blank and
+// nothing is recorded). One row per member per day: a repeat changes
+// nothing and says so; a recitation after a reading check-in upgrades the
+// row and earns the recitation points. Points go to the ledger in the same
+// transaction (RULES.md §6: read 1, recite 2 — reciting includes reading, so
+// a first check-in by recitation earns both).
+func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput) (*CheckinResult, error) {
+	if err := m.dailyLearner(ctx, p, "study_checkins"); err != nil {
+		return nil, err
+	}
+	switch in.Mode {
+	case CheckinRead:
+	case CheckinRecite:
+		for i, a := range in.Answers {
+			if len([]rune(a)) > dailyMaxAnswerRunes {
+				return nil, errs.Field(fmt.Sprintf("answers[%d]", i), fmt.Sprintf("第 %d 个空的答案过长（最多 %d 个字）", i+1, dailyMaxAnswerRunes),
+					fmt.Sprintf("answer %d is too long (at most %d characters)", i+1, dailyMaxAnswerRunes))
+			}
+		}
+	default:
+		return nil, errs.Field("mode", "打卡方式须为 read（阅读）或 recite（背诵）", "mode must be read or recite")
+	}
+	now := m.Clock.Now()
+	day := clock.Day(now)
+	res := &CheckinResult{Day: day}
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		*res = CheckinResult{Day: day}
+		s, err := dailySentenceOn(ctx, tx, day)
+		if err != nil {
+			return err
+		}
+		if s == nil {
+			return dailyErrNoSentence(day)
+		}
+		// Two tries: a concurrent first check-in of the same member (another
+		// tab, a double tap) makes our insert do nothing; we then read the
+		// row it wrote and carry on as a repeat or an upgrade.
+		for try := 0; try < 2; try++ {
+			var id int64
+			var cur string
+			err := tx.QueryRowContext(ctx, `SELECT id, mode FROM study_checkins WHERE person_id = ? AND day = ?`, p.PersonID, day).Scan(&id, &cur)
+			exists := err == nil
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if exists && (cur == CheckinRecite || in.Mode == CheckinRead) {
+				res.Mode, res.Repeat = cur, true
+				if cur == CheckinRecite {
+					res.zh, res.en = fmt.Sprintf("今天（%s）已背诵打卡，本次不重复计入", day), fmt.Sprintf("you already checked in by reciting today (%s); nothing changed", day)
+				} else {
+					res.zh, res.en = fmt.Sprintf("今天（%s）已阅读打卡，本次不重复计入；背诵填空全部正确还可获得背诵积分", day),
+						fmt.Sprintf("you already checked in by reading today (%s); nothing changed — recite it with every blank right to earn the recitation points", day)
+				}
+				return nil
+			}
+			if in.Mode == CheckinRecite {
+				_, _, expect := MakeCloze(s.Text, s.KeyPhrases)
+				if l := GradeRecitation(expect, in.Answers); len(l) > 0 {
+					return l
+				}
+			}
+			if exists { // read → recite
+				r, err := tx.ExecContext(ctx, `UPDATE study_checkins SET mode = 'recite', recited_at = ? WHERE id = ? AND mode = 'read'`, now, id)
+				if err != nil {
+					return err
+				}
+				if n, _ := r.RowsAffected(); n == 0 {
+					continue
+				}
+				n, err := m.Award(ctx, p.PersonID, day, ActSentenceRecite, 0, dailyCheckinRef, id)
+				if err != nil {
+					return err
+				}
+				res.Mode, res.Upgraded, res.Points = CheckinRecite, true, n
+				res.zh, res.en = fmt.Sprintf("背诵正确！已在阅读打卡的基础上获得背诵积分 %d 分", n), fmt.Sprintf("All blanks right! Recitation points added to today's check-in: %d", n)
+				return nil
+			}
+			var recited any
+			if in.Mode == CheckinRecite {
+				recited = now
+			}
+			err = tx.QueryRowContext(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, p.PersonID, day, in.Mode, now, recited).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			acts := []string{ActSentenceRead}
+			if in.Mode == CheckinRecite {
+				acts = append(acts, ActSentenceRecite)
+			}
+			for _, a := range acts {
+				n, err := m.Award(ctx, p.PersonID, day, a, 0, dailyCheckinRef, id)
+				if err != nil {
+					return err
+				}
+				res.Points += n
+			}
+			res.Mode, res.New = in.Mode, true
+			if in.Mode == CheckinRecite {
+				res.zh, res.en = fmt.Sprintf("背诵正确，打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("All blanks right — checked in by reciting! %d points", res.Points)
+			} else {
+				res.zh, res.en = fmt.Sprintf("阅读打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("Checked in by reading! %d points", res.Points)
+			}
+			return nil
+		}
+		return errs.New(errs.Conflict, "打卡正在处理中，请稍后刷新页面", "the check-in is being processed; refresh in a moment")
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Streak, err = m.dailyStreakOf(ctx, m.DB.Q(ctx), p.PersonID, day); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// CheckinRecord is one day of a member's record.
+type CheckinRecord struct {
+	Day       string     `json:"day"`
+	Mode      string     `json:"mode"`
+	CreatedAt time.Time  `json:"created_at"`
+	RecitedAt *time.Time `json:"recited_at,omitempty"`
+}
+
+// CheckinList is a member's check-ins between two zone days.
+type CheckinList struct {
+	Member int64           `json:"member"`
+	From   string          `json:"from"`
+	To     string          `json:"to"`
+	Total  int             `json:"total"`
+	Streak int             `json:"streak"`
+	Items  []CheckinRecord `json:"items"`
+}
+
+// dailyMaxRecordDays bounds one request for a member's record.
+const dailyMaxRecordDays = 366
+
+// Checkins lists a member's check-ins between from and to (zone days,
+// inclusive; default the last 30 days). A member (any learner) sees only
+// their own record: another member's id answers NotFound and is audited as
+// a denial; the committee sees anyone's. member 0 means the caller.
+func (m *Module) Checkins(ctx context.Context, p *auth.Principal, member int64, from, to string) (*CheckinList, error) {
+	if member == 0 && p != nil {
+		member = p.PersonID
+	}
+	if err := m.Auth.Authorize(ctx, p, PermCheckins, auth.Object{Person: member}, "person", strconv.FormatInt(member, 10)); err != nil {
+		return nil, err
+	}
+	if member <= 0 {
+		return nil, errs.Field("member", "请指定党员（member=人员编号）", "name the member (member=person id)")
+	}
+	q := m.DB.Q(ctx)
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, member).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, errs.NotFoundf(fmt.Sprintf("person %d", member))
+	}
+	today := m.dailyToday()
+	if to == "" {
+		to = today
+	}
+	if from == "" {
+		from = dailyAddDays(to, -29)
+	}
+	f, err1 := time.Parse(time.DateOnly, from)
+	t, err2 := time.Parse(time.DateOnly, to)
+	switch {
+	case err1 != nil:
+		return nil, errs.Field("from", "起始日期须为 YYYY-MM-DD", "from must be a date YYYY-MM-DD")
+	case err2 != nil:
+		return nil, errs.Field("to", "截止日期须为 YYYY-MM-DD", "to must be a date YYYY-MM-DD")
+	case t.Before(f):
+		return nil, errs.Field("to", "截止日期不能早于起始日期", "to must not be before from")
+	case t.Sub(f) > (dailyMaxRecordDays-1)*24*time.Hour:
+		return nil, errs.Field("to", fmt.Sprintf("一次最多查询 %d 天", dailyMaxRecordDays), fmt.Sprintf("at most %d days per request", dailyMaxRecordDays))
+	}
+	rows, err := q.QueryContext(ctx, `SELECT day, mode, created_at, recited_at FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day`, member, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := &CheckinList{Member: member, From: from, To: to, Items: []CheckinRecord{}}
+	for rows.Next() {
+		var c CheckinRecord
+		var rec sql.NullTime
+		if err := rows.Scan(&c.Day, &c.Mode, &c.CreatedAt, &rec); err != nil {
+			return nil, err
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		if rec.Valid {
+			t := rec.Time.UTC()
+			c.RecitedAt = &t
+		}
+		out.Items = append(out.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out.Total = len(out.Items)
+	if out.Streak, err = m.dailyStreakOf(ctx, q, member, today); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DayTick is one of the last days on the study page.
+type DayTick struct {
+	Day     string `json:"day"`
+	Weekday string `json:"weekday"`
+	Mode    string `json:"mode"` // "" when missed
+	Today   bool   `json:"today"`
+}
+
+// Progress is a learner's standing: streak, points and the last 7 days.
+type Progress struct {
+	Day         string    `json:"day"`
+	Streak      int       `json:"streak"`
+	CheckedIn   bool      `json:"checked_in"`
+	Mode        string    `json:"mode,omitempty"`
+	PointsToday int       `json:"points_today"`
+	PointsWeek  int       `json:"points_week"` // this ISO week, Monday to today
+	PointsTotal int       `json:"points_total"`
+	Last7       []DayTick `json:"last_7_days"` // oldest first, today last
+}
+
+// ProgressOf computes a learner's progress (lang names the weekdays).
+func (m *Module) ProgressOf(ctx context.Context, p *auth.Principal, lang string) (*Progress, error) {
+	if err := m.dailyLearner(ctx, p, "study_progress"); err != nil {
+		return nil, err
+	}
+	q := m.DB.Q(ctx)
+	today := m.dailyToday()
+	days, err := dailyCheckinDays(ctx, q, p.PersonID, dailyAddDays(today, -dailyStreakLookback), today)
+	if err != nil {
+		return nil, err
+	}
+	out := &Progress{Day: today, Streak: CheckinStreak(days, today)}
+	modes := map[string]string{}
+	rows, err := q.QueryContext(ctx, `SELECT day, mode FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ?`, p.PersonID, dailyAddDays(today, -6), today)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var d, mo string
+		if err := rows.Scan(&d, &mo); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		modes[d] = mo
+	}
+	rows.Close()
+	for i := 6; i >= 0; i-- {
+		d := dailyAddDays(today, -i)
+		out.Last7 = append(out.Last7, DayTick{Day: d, Weekday: dailyWeekday(d, lang), Mode: modes[d], Today: i == 0})
+	}
+	out.Mode = modes[today]
+	out.CheckedIn = out.Mode != ""
+	if out.PointsToday, err = m.PointsOf(ctx, p.PersonID, today, today); err != nil {
+		return nil, err
+	}
+	if out.PointsWeek, err = m.PointsOf(ctx, p.PersonID, ISOWeekOf(today).Monday(), today); err != nil {
+		return nil, err
+	}
+	if out.PointsTotal, err = m.PointsOf(ctx, p.PersonID, "0000-01-01", today); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
