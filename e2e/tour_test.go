@@ -128,6 +128,32 @@ func TestPageTour(t *testing.T) {
 			}
 		})
 	})
+	t.Run("member", func(t *testing.T) {
+		tour(t, "member", func(b *browser) []stop {
+			return []stop{
+				{name: "study", path: at("/study"), status: 200, sizes: both},
+				{name: "study-weekly", path: at("/study/weekly"), status: 200, sizes: both},
+				{name: "column", path: at("/column"), status: 200, sizes: both},
+				{name: "column-article", path: firstLink(b, "/column", "main a[href^='/column/']"), status: 200, sizes: []viewport{phone}},
+				{name: "quiz", path: at("/study/quiz"), status: 200, sizes: both},
+				{name: "challenges", path: at("/study/challenges"), status: 200, sizes: both},
+				{name: "lectures", path: at("/study/lectures"), status: 200, sizes: both},
+				{name: "campaigns", path: at("/study/campaigns"), status: 200, sizes: both},
+				{name: "books", path: at("/study/books"), status: 200, sizes: []viewport{phone}},
+				{name: "boards", path: at("/study/boards"), status: 200, sizes: []viewport{phone}},
+				{name: "study-figures", path: at("/study/figures"), status: 200, sizes: both},
+			}
+		})
+	})
+	t.Run("committee-study", func(t *testing.T) {
+		tour(t, "committee", func(b *browser) []stop {
+			return []stop{
+				{name: "sentences", path: at("/study/sentences"), status: 200, sizes: both},
+				{name: "study-weekly-zone", path: at("/study/weekly"), status: 200, sizes: both},
+				{name: "lecture-coverage", path: at("/study/lectures/coverage"), status: 200, sizes: both},
+			}
+		})
+	})
 	t.Run("village_secretary", func(t *testing.T) {
 		tour(t, "village_secretary", func(b *browser) []stop {
 			return []stop{

@@ -131,8 +131,8 @@ type dailyDemoCheckin struct {
 	at, recAt time.Time
 }
 
-// dailyLoadDemo schedules the demo sentences and fills the organ-branch
-// members' check-ins from 2021-11-16 to the day before the demo clock,
+// dailyLoadDemo schedules the demo sentences and fills the members'
+// check-ins from 2021-11-16 to the day before the demo clock,
 // plus today's early risers (before 09:00), with their points.
 // Deterministic (a fixed seed); realistic (most members most days, a few
 // laggards, some recite). The many rows go in with multi-row INSERTs and
@@ -164,13 +164,7 @@ func dailyLoadDemo(m *Module, ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var members []directory.Member
-		for _, mb := range all {
-			if inOrgan[mb.BranchID] {
-				members = append(members, mb)
-			}
-		}
-		cs := dailyDemoCheckins(members)
+		cs := dailyDemoCheckins(all, inOrgan)
 		ids, err := dailyDemoInsertCheckins(ctx, tx, cs)
 		if err != nil {
 			return err
@@ -180,7 +174,10 @@ func dailyLoadDemo(m *Module, ctx context.Context) error {
 }
 
 // dailyDemoCheckins generates the check-ins (pure: members in, rows out).
-func dailyDemoCheckins(members []directory.Member) []dailyDemoCheckin {
+// The organ cadres are the most diligent (the seed's daily rhythm is theirs);
+// village and enterprise members take part less often, as a working zone's
+// weekly summary would show.
+func dailyDemoCheckins(members []directory.Member, organ map[int64]bool) []dailyDemoCheckin {
 	rng := rand.New(rand.NewPCG(2021, 1116))
 	at := func(day string, h, mi int) time.Time {
 		t, _ := time.ParseInLocation(time.DateOnly, day, clock.Zone)
@@ -195,6 +192,9 @@ func dailyDemoCheckins(members []directory.Member) []dailyDemoCheckin {
 			p, recite = 0.45, 0.03
 		case u > 0.72:
 			p = 0.82
+		}
+		if !organ[mb.BranchID] {
+			p, recite = p*0.72, recite*0.5
 		}
 		for d := dailyDemoStart; d <= dailyDemoToday; d = dailyAddDays(d, 1) {
 			pd := p
