@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,4 +127,31 @@ func quietLog() *slogLogger { return discardLogger() }
 
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
+}
+
+// form posts an HTML form (as a browser without JavaScript would) and
+// returns the status, the body and the redirect target.
+func (c *client) form(path string, v url.Values) (int, string, string) {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept", "text/html")
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header.Get("Location")
+}
+
+// form2 is form without the redirect target.
+func (c *client) form2(path string, v url.Values) (int, string) {
+	c.e.t.Helper()
+	st, b, _ := c.form(path, v)
+	return st, b
 }

@@ -2,33 +2,11 @@ package app
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 )
-
-// chForm posts an HTML form as a browser without JavaScript does and
-// returns status, body and the redirect target.
-func chForm(c *client, path string, v url.Values) (int, string, string) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Accept", "text/html")
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header.Get("Location")
-}
 
 func chQuestionsJSON(n int, answer string) string {
 	var qs []string
@@ -129,27 +107,27 @@ func TestChallengeHTTP(t *testing.T) {
 		for j, o := range []string{"甲", "乙", "丙", "丁"} {
 			v.Set(fmt.Sprintf("questions[0].options[%d]", j), o)
 		}
-		st, body, _ := chForm(com, base+"/rounds", v)
+		st, body, _ := com.form(base+"/rounds", v)
 		if st != 422 || !strings.Contains(body, "第 3 题题干") || !strings.Contains(body, "第 2 题题干") {
 			t.Fatalf("bad round form: %d", st)
 		}
 		v.Del("questions[2].stem")
 		v.Del("questions[2].options[0]")
-		if st, _, loc := chForm(com, base+"/rounds", v); st != 303 || !strings.Contains(loc, base) {
+		if st, _, loc := com.form(base+"/rounds", v); st != 303 || !strings.Contains(loc, base) {
 			t.Fatalf("round form: %d %s", st, loc)
 		}
 
 		// A member registers by the page, the editor opens by the page.
-		if st, _, _ := chForm(mem, base+"/players", url.Values{"self": {"1"}}); st != 303 {
+		if st, _, _ := mem.form(base+"/players", url.Values{"self": {"1"}}); st != 303 {
 			t.Fatalf("self registration: %d", st)
 		}
 		if st, body := mem.do("GET", base, ""); st != 200 || !strings.Contains(body, "已报名") {
 			t.Fatalf("detail after registering: %d", st)
 		}
-		if st, _, _ := chForm(com, base+"/status", url.Values{"to": {"open"}}); st != 303 {
+		if st, _, _ := com.form(base+"/status", url.Values{"to": {"open"}}); st != 303 {
 			t.Fatalf("open: %d", st)
 		}
-		if st, _, _ := chForm(sec, base+"/players", url.Values{"self": {"1"}}); st != 409 {
+		if st, _, _ := sec.form(base+"/players", url.Values{"self": {"1"}}); st != 409 {
 			t.Fatalf("registration after opening: %d", st)
 		}
 
@@ -165,7 +143,7 @@ func TestChallengeHTTP(t *testing.T) {
 		if st, _ := sec.do("GET", base+"/play", ""); st != 403 {
 			t.Fatalf("a non-player's play page: %d", st)
 		}
-		if st, _, loc := chForm(mem, fmt.Sprintf("/study/challenge-rounds/%d/start", d.RoundList[0].ID), nil); st != 303 || loc != base+"/play" {
+		if st, _, loc := mem.form(fmt.Sprintf("/study/challenge-rounds/%d/start", d.RoundList[0].ID), nil); st != 303 || loc != base+"/play" {
 			t.Fatalf("start: %d %s", st, loc)
 		}
 		var play struct {
@@ -186,7 +164,7 @@ func TestChallengeHTTP(t *testing.T) {
 			t.Fatalf("question page: %d", st)
 		}
 		e.Clock.Advance(4 * time.Second)
-		if st, _, loc := chForm(mem, base+"/answers", url.Values{"question_id": {fmt.Sprint(play.Current.Question.ID)}, "choice": {"B"}}); st != 303 || !strings.HasSuffix(loc, "r=right") {
+		if st, _, loc := mem.form(base+"/answers", url.Values{"question_id": {fmt.Sprint(play.Current.Question.ID)}, "choice": {"B"}}); st != 303 || !strings.HasSuffix(loc, "r=right") {
 			t.Fatalf("answer: %d %s", st, loc)
 		}
 		if st, body := mem.do("GET", base+"/play?r=right", ""); st != 200 || !strings.Contains(body, "回答正确") || !strings.Contains(body, "第 2 / 3 题") {

@@ -101,7 +101,7 @@ func TestStudyColumn(t *testing.T) {
 			t.Fatalf("too early: %d %s", st, body)
 		}
 		e.Clock.Advance(45 * time.Second)
-		if st, page, _ := quizForm(member, fmt.Sprintf("/column/%d/read", created.ID), url.Values{}); st != 422 || !strings.Contains(page, "15 秒") {
+		if st, page, _ := member.form(fmt.Sprintf("/column/%d/read", created.ID), url.Values{}); st != 422 || !strings.Contains(page, "15 秒") {
 			t.Fatalf("form too early: %d", st)
 		}
 		e.Clock.Advance(15 * time.Second)
@@ -116,7 +116,7 @@ func TestStudyColumn(t *testing.T) {
 		if st := member.json("POST", path, "{}", &res); st != 200 || !res.Already {
 			t.Fatalf("count twice %d %+v", st, res)
 		}
-		if st, _, loc := quizForm(member, fmt.Sprintf("/column/%d/read", created.ID), url.Values{}); st != 303 || !strings.HasSuffix(loc, "?ok=read") {
+		if st, _, loc := member.form(fmt.Sprintf("/column/%d/read", created.ID), url.Values{}); st != 303 || !strings.HasSuffix(loc, "?ok=read") {
 			t.Fatalf("form after counting: %d %s", st, loc)
 		}
 		if st, page := member.do("GET", fmt.Sprintf("/column/%d", created.ID), ""); st != 200 || !strings.Contains(page, "已读完，计入学习记录") {
@@ -127,10 +127,10 @@ func TestStudyColumn(t *testing.T) {
 		if st, page := committee.do("GET", "/column/new", ""); st != 200 || !strings.Contains(page, `type="datetime-local"`) {
 			t.Fatalf("new form %d", st)
 		}
-		if st, page, _ := quizForm(committee, "/column", url.Values{"title": {""}, "publish_at": {"2021-12-21T07:00"}, "body": {"<p>x</p>"}}); st != 422 || !strings.Contains(page, "请填写标题") {
+		if st, page, _ := committee.form("/column", url.Values{"title": {""}, "publish_at": {"2021-12-21T07:00"}, "body": {"<p>x</p>"}}); st != 422 || !strings.Contains(page, "请填写标题") {
 			t.Fatalf("form without title %d", st)
 		}
-		st, _, loc := quizForm(committee, "/column", url.Values{"title": {"草稿一篇"}, "publish_at": {"2021-12-19T07:00"}, "draft": {"1"}, "body": {"<p>草稿</p>"}})
+		st, _, loc := committee.form("/column", url.Values{"title": {"草稿一篇"}, "publish_at": {"2021-12-19T07:00"}, "draft": {"1"}, "body": {"<p>草稿</p>"}})
 		if st != 303 {
 			t.Fatalf("form draft %d", st)
 		}

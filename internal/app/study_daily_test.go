@@ -18,25 +18,6 @@ import (
 	"zhongshu/internal/platform/clock"
 )
 
-// dailyForm posts a form the way a browser without JavaScript does.
-func (c *client) dailyForm(path string, v url.Values) (int, string) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Accept", "text/html")
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // dailyUpload posts an .xlsx as the field "file".
 func (c *client) dailyUpload(path string, file []byte) (int, string) {
 	c.e.t.Helper()
@@ -269,17 +250,17 @@ func TestStudyDailyPage(t *testing.T) {
 		for range key {
 			v.Add("answers", "错")
 		}
-		if st, b := m.dailyForm("/study/checkin", v); st != 422 || !strings.Contains(b, "第 1 个空填写有误") || !strings.Contains(b, `aria-invalid="true"`) {
+		if st, b := m.form2("/study/checkin", v); st != 422 || !strings.Contains(b, "第 1 个空填写有误") || !strings.Contains(b, `aria-invalid="true"`) {
 			t.Fatalf("wrong recitation page: %d", st)
 		}
-		if st, b := m.dailyForm("/study/checkin", url.Values{"mode": {"read"}}); st != 200 || !strings.Contains(b, "阅读打卡成功") || !strings.Contains(b, "已阅读打卡") {
+		if st, b := m.form2("/study/checkin", url.Values{"mode": {"read"}}); st != 200 || !strings.Contains(b, "阅读打卡成功") || !strings.Contains(b, "已阅读打卡") {
 			t.Fatalf("read page: %d", st)
 		}
-		if st, b := m.dailyForm("/study/checkin", url.Values{"mode": {"read"}}); st != 200 || !strings.Contains(b, "不重复计入") {
+		if st, b := m.form2("/study/checkin", url.Values{"mode": {"read"}}); st != 200 || !strings.Contains(b, "不重复计入") {
 			t.Fatalf("repeat page: %d", st)
 		}
 		v = url.Values{"mode": {"recite"}, "answers": key}
-		if st, b := m.dailyForm("/study/checkin", v); st != 200 || !strings.Contains(b, "背诵正确") || !strings.Contains(b, "已背诵打卡") {
+		if st, b := m.form2("/study/checkin", v); st != 200 || !strings.Contains(b, "背诵正确") || !strings.Contains(b, "已背诵打卡") {
 			t.Fatalf("recite page: %d", st)
 		}
 		m.lang = "en"
@@ -346,11 +327,11 @@ func TestStudyDailySentences(t *testing.T) {
 			t.Fatalf("empty month: %d", st)
 		}
 		// The HTML form.
-		st, _ := c.dailyForm("/study/sentences", url.Values{"day": {"2022-02-05"}, "text": {"发展才是硬道理。"}, "source": {"邓小平《南方谈话》"}, "key_phrases": {"硬道理"}})
+		st, _ := c.form2("/study/sentences", url.Values{"day": {"2022-02-05"}, "text": {"发展才是硬道理。"}, "source": {"邓小平《南方谈话》"}, "key_phrases": {"硬道理"}})
 		if st != 303 || e.dailyCount(`SELECT COUNT(*) FROM study_sentences WHERE day = '2022-02-05'`) != 1 {
 			t.Fatalf("form create: %d", st)
 		}
-		if st, b := c.dailyForm("/study/sentences", url.Values{"day": {"2021-12-20"}, "text": {"发展"}, "source": {""}, "key_phrases": {""}}); st != 422 ||
+		if st, b := c.form2("/study/sentences", url.Values{"day": {"2021-12-20"}, "text": {"发展"}, "source": {""}, "key_phrases": {""}}); st != 422 ||
 			!strings.Contains(b, "只能编排明天及以后") || !strings.Contains(b, "出处须为") {
 			t.Fatalf("form errors: %d", st)
 		}

@@ -13,23 +13,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// orForm posts an HTML form (no JavaScript) and returns status, body and
-// the redirect target.
-func orForm(c *client, path string, v url.Values) (int, string, string) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Accept", "text/html")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header.Get("Location")
-}
-
 type orFile struct {
 	name string
 	data []byte
@@ -165,15 +148,15 @@ func TestLectureFormHTTP(t *testing.T) {
 		g := groups.Items[4]
 		v := url.Values{"group_id": {fmt.Sprint(g.ID)}, "speaker_person_id": {fmt.Sprint(g.Members[0].PersonID)}, "held_on": {"2021-12-19"},
 			"place": {"开发区第一中学报告厅"}, "topic": {"学习贯彻党的十九届六中全会精神"}, "audience": {"260"}}
-		st, body, _ := orForm(com, "/study/lectures", v)
+		st, body, _ := com.form("/study/lectures", v)
 		if st != 422 || !strings.Contains(body, "请至少选择一个") {
 			t.Fatalf("no targets: %d", st)
 		}
 		v["targets"] = []string{"campus", "network"}
-		if st, _, loc := orForm(com, "/study/lectures", v); st != 303 || !strings.HasPrefix(loc, "/study/lectures") {
+		if st, _, loc := com.form("/study/lectures", v); st != 303 || !strings.HasPrefix(loc, "/study/lectures") {
 			t.Fatalf("record: %d %s", st, loc)
 		}
-		if st, _, _ := orForm(mem, "/study/lectures", v); st != 403 {
+		if st, _, _ := mem.form("/study/lectures", v); st != 403 {
 			t.Fatalf("a member recorded a lecture: %d", st)
 		}
 		var list struct {
@@ -264,16 +247,16 @@ func TestSubmissionUploadHTTP(t *testing.T) {
 		}
 		// The editor reviews by the form; a rejection needs a reason.
 		sub := fmt.Sprintf("/study/submissions/%d", d.Mine.ID)
-		if st, body, _ := orForm(com, sub+"/review", url.Values{"score": {"88"}, "decision": {"reject"}}); st != 422 || !strings.Contains(body, "须写明理由") {
+		if st, body, _ := com.form(sub+"/review", url.Values{"score": {"88"}, "decision": {"reject"}}); st != 422 || !strings.Contains(body, "须写明理由") {
 			t.Fatalf("reject without a reason: %d", st)
 		}
-		if st, _, _ := orForm(com, sub+"/review", url.Values{"score": {"88"}, "decision": {"accept"}, "comment": {"结合实际，有感而发"}}); st != 303 {
+		if st, _, _ := com.form(sub+"/review", url.Values{"score": {"88"}, "decision": {"accept"}, "comment": {"结合实际，有感而发"}}); st != 303 {
 			t.Fatalf("accept: %d", st)
 		}
 		if st, body := author.do("GET", sub, ""); st != 200 || !strings.Contains(body, "已采用") || !strings.Contains(body, "结合实际，有感而发") {
 			t.Fatalf("author's view after review: %d", st)
 		}
-		if st, _, _ := orForm(com, sub+"/award", url.Values{"award": {"second"}}); st != 303 {
+		if st, _, _ := com.form(sub+"/award", url.Values{"award": {"second"}}); st != 303 {
 			t.Fatalf("award: %d", st)
 		}
 		if st, _ := com.do("POST", fmt.Sprintf("/api/v1/campaigns/%d/publish", essay), "{}"); st != 200 {

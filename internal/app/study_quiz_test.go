@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,23 +11,6 @@ import (
 
 	"zhongshu/internal/platform/clock"
 )
-
-// quizForm posts an HTML form the way a browser without JavaScript does and
-// returns status, body and the redirect target.
-func quizForm(c *client, path string, v url.Values) (int, string, string) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest("POST", c.e.Srv.URL+path, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("Accept", "text/html")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header.Get("Location")
-}
 
 func branchOfUser(t *testing.T, e *env, username string) int64 {
 	t.Helper()
@@ -204,7 +185,7 @@ func TestStudyQuizTaking(t *testing.T) {
 		}
 
 		// member_2 through the forms, without JavaScript.
-		if st, _, loc := quizForm(member2, fmt.Sprintf("/study/quiz/%d/start", dec), url.Values{}); st != 303 || loc != fmt.Sprintf("/study/quiz/%d", dec) {
+		if st, _, loc := member2.form(fmt.Sprintf("/study/quiz/%d/start", dec), url.Values{}); st != 303 || loc != fmt.Sprintf("/study/quiz/%d", dec) {
 			t.Fatalf("form start %d %s", st, loc)
 		}
 		e.Clock.Advance(90 * time.Second)
@@ -212,7 +193,7 @@ func TestStudyQuizTaking(t *testing.T) {
 			t.Fatalf("quiz page %d", st)
 		}
 		e.Clock.Advance(19*time.Minute + 5*time.Second) // past the limit and its 30 s grace
-		if st, page, _ := quizForm(member2, fmt.Sprintf("/study/quiz/%d/submit", dec), url.Values{fmt.Sprintf("q%d", keys.Questions[0].ID): {"x"}}); st != 409 || !strings.Contains(page, "已超过答题时限") {
+		if st, page, _ := member2.form(fmt.Sprintf("/study/quiz/%d/submit", dec), url.Values{fmt.Sprintf("q%d", keys.Questions[0].ID): {"x"}}); st != 409 || !strings.Contains(page, "已超过答题时限") {
 			t.Fatalf("late form %d", st)
 		}
 
@@ -220,26 +201,26 @@ func TestStudyQuizTaking(t *testing.T) {
 		if st, page := committee.do("GET", "/study/quiz/new", ""); st != 200 || !strings.Contains(page, `name="month"`) {
 			t.Fatalf("new form %d", st)
 		}
-		if st, page, _ := quizForm(committee, "/study/quiz", url.Values{"month": {"2022-13"}}); st != 422 || !strings.Contains(page, "YYYY-MM") {
+		if st, page, _ := committee.form("/study/quiz", url.Values{"month": {"2022-13"}}); st != 422 || !strings.Contains(page, "YYYY-MM") {
 			t.Fatalf("bad month %d", st)
 		}
-		st, _, loc := quizForm(committee, "/study/quiz", url.Values{"month": {"2022-01"}, "time_limit_min": {"15"}})
+		st, _, loc := committee.form("/study/quiz", url.Values{"month": {"2022-01"}, "time_limit_min": {"15"}})
 		if st != 303 || !strings.HasSuffix(loc, "/edit?ok=created") {
 			t.Fatalf("create %d %s", st, loc)
 		}
 		edit := strings.TrimSuffix(loc, "?ok=created")
 		base := strings.TrimSuffix(edit, "/edit")
-		if st, page, _ := quizForm(committee, base+"/questions", url.Values{"kind": {"single"}, "prompt": {"题"}, "opt0": {"甲"}, "correct": {"0"}}); st != 422 || !strings.Contains(page, "选项须为") {
+		if st, page, _ := committee.form(base+"/questions", url.Values{"kind": {"single"}, "prompt": {"题"}, "opt0": {"甲"}, "correct": {"0"}}); st != 422 || !strings.Contains(page, "选项须为") {
 			t.Fatalf("one option %d", st)
 		}
-		if st, _, loc := quizForm(committee, base+"/questions", url.Values{"kind": {"multiple"}, "prompt": {"哪些？"}, "opt0": {"甲"}, "opt1": {""}, "opt2": {"乙"}, "opt3": {"丙"},
+		if st, _, loc := committee.form(base+"/questions", url.Values{"kind": {"multiple"}, "prompt": {"哪些？"}, "opt0": {"甲"}, "opt1": {""}, "opt2": {"乙"}, "opt3": {"丙"},
 			"correct": {"0", "2"}, "points": {"6"}}); st != 303 {
 			t.Fatalf("add %d %s", st, loc)
 		}
 		if st, page := committee.do("GET", edit, ""); st != 200 || !strings.Contains(page, "哪些？") {
 			t.Fatalf("edit page %d", st)
 		}
-		if st, _, loc := quizForm(committee, base+"/publish", url.Values{}); st != 303 || loc != "/study/quiz?ok=published" {
+		if st, _, loc := committee.form(base+"/publish", url.Values{}); st != 303 || loc != "/study/quiz?ok=published" {
 			t.Fatalf("publish %d %s", st, loc)
 		}
 		if st, page := member.do("GET", "/study/quiz", ""); st != 200 || !strings.Contains(page, "2022年1月月问答") {
