@@ -15,6 +15,7 @@ import (
 
 	"zhongshu/internal/admin"
 	"zhongshu/internal/directory"
+	"zhongshu/internal/organ"
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
 	"zhongshu/internal/platform/chain"
@@ -41,7 +42,7 @@ type Config struct {
 
 // Sources lists every module's migrations in the order they run.
 func Sources() []db.Source {
-	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), study.Source()}
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), study.Source(), organ.Source()}
 }
 
 // App is a wired installation.
@@ -61,6 +62,7 @@ type App struct {
 	Scheduler *jobs.Scheduler
 	Notify    *notify.Service
 	Study     *study.Module
+	Organ     *organ.Module
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -106,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	web.SetDefault(a.Views)
 	web.Logger = cfg.Log
-	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register, study.Register} {
+	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register, study.Register, organ.Register} {
 		if err := reg(a.Views); err != nil {
 			d.Close()
 			return nil, err
@@ -128,6 +130,16 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Study = &study.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views, Dir: a.Directory,
 		Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
 	if err := a.Study.Start(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Organ = &organ.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views, Dir: a.Directory,
+		Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify,
+		StudyFigures: func(ctx context.Context, branch int64, from, to string) (organ.BranchStudy, error) {
+			f, err := a.Study.BranchStudyFigures(ctx, branch, from, to)
+			return organ.BranchStudy{Members: f.Members, Checkins: f.Checkins, CompletionRate: f.CompletionRate, Points: f.Points}, err
+		}}
+	if err := a.Organ.Start(); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -203,6 +215,7 @@ func (a *App) Routes() (http.Handler, *web.Router) {
 	a.Admin.Routes(mux)
 	a.Directory.Routes(mux)
 	a.Study.Routes(mux)
+	a.Organ.Routes(mux)
 	mux.Handle("GET /api/v1/openapi.yaml", openAPI())
 	// Anything else is the site's own "not found" page (or problem+json).
 	mux.Handle("GET /", web.Handler(func(w http.ResponseWriter, r *http.Request) error { return errs.NotFoundf("page") }))

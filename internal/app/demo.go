@@ -20,6 +20,9 @@ func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 	if err := a.Study.LoadDemo(ctx); err != nil {
 		return nil, fmt.Errorf("demo study data: %w", err)
 	}
+	if err := a.Organ.LoadDemo(ctx); err != nil {
+		return nil, fmt.Errorf("demo organ data: %w", err)
+	}
 	a.SetDemoHint(accounts)
 	return accounts, nil
 }

@@ -65,3 +65,23 @@ func (m *Module) BranchOf(ctx context.Context, personID int64) (int64, error) {
 func (m *Module) BranchList(ctx context.Context, kind string) ([]*Branch, error) {
 	return listBranches(ctx, m.DB.Q(ctx), kind)
 }
+
+// PositionHolders returns the people who currently hold a position
+// (e.g. party_worker), with their branch, for modules' own figures.
+func (m *Module) PositionHolders(ctx context.Context, title string) ([]Member, error) {
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT p.id, p.name, COALESCE(p.branch_id, 0) FROM positions ps JOIN people p ON p.id = ps.person_id
+		WHERE ps.title = ? AND ps.ended_on = '' ORDER BY p.id`, title)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var mb Member
+		if err := rows.Scan(&mb.PersonID, &mb.Name, &mb.BranchID); err != nil {
+			return nil, err
+		}
+		out = append(out, mb)
+	}
+	return out, rows.Err()
+}

@@ -1,16 +1,11 @@
 package study
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
-	"net/http"
-	"path"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"zhongshu/internal/platform/errs"
+	"zhongshu/internal/platform/upload"
 )
 
 // OutreachCode is one value of a closed list (a kind or a target) with its
@@ -175,102 +170,17 @@ func LectureCoverage(year int, lectures []LectureReach) Coverage {
 
 // Attachment limits (issue 3 item 9: "text and attachments with type and
 // size checks"; the limits are this part's configuration by code).
+// Attachments are checked by the platform's upload rules (shared with the
+// organ module's evidence and minutes).
 const (
-	AttachmentMaxBytes = 5 << 20 // 5 MB each
-	AttachmentMaxFiles = 3       // per submission
+	AttachmentMaxBytes = upload.MaxBytes // per file
+	AttachmentMaxFiles = 3               // per submission
 )
 
-// attachmentTypes maps each allowed extension to the one content type its
-// bytes must sniff as.
-var attachmentTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".jpg":  "image/jpeg",
-	".png":  "image/png",
-}
+var attachmentTypes = upload.Types
 
-// CheckAttachment decides whether an uploaded file may be kept and returns
-// the content type to store and serve it with. The extension must be one
-// of .pdf, .docx, .jpg, .png, and the content must be what the extension
-// claims: http.DetectContentType's sniffing for PDF, JPEG and PNG; for
-// .docx a ZIP whose directory holds an OOXML Word document. So an SVG or
-// HTML page renamed to .png, or an executable renamed to .pdf, is refused.
-func CheckAttachment(name string, data []byte) (string, error) {
-	ext := strings.ToLower(path.Ext(strings.ReplaceAll(name, "\\", "/")))
-	want, ok := attachmentTypes[ext]
-	if !ok {
-		return "", errs.Field("files", fmt.Sprintf("附件“%s”的类型不允许：只接受 .pdf、.docx、.jpg、.png", AttachmentName(name)),
-			fmt.Sprintf("attachment %q: only .pdf, .docx, .jpg and .png are allowed", AttachmentName(name)))
-	}
-	switch {
-	case len(data) == 0:
-		return "", errs.Field("files", fmt.Sprintf("附件“%s”是空文件", AttachmentName(name)), fmt.Sprintf("attachment %q is empty", AttachmentName(name)))
-	case len(data) > AttachmentMaxBytes:
-		return "", errs.Field("files", fmt.Sprintf("附件“%s”大小 %.1f MB，超过每个 5 MB 的上限", AttachmentName(name), float64(len(data))/(1<<20)),
-			fmt.Sprintf("attachment %q is %.1f MB, over the 5 MB limit", AttachmentName(name), float64(len(data))/(1<<20)))
-	}
-	got := http.DetectContentType(data)
-	if i := strings.IndexByte(got, ';'); i >= 0 {
-		got = got[:i]
-	}
-	okContent := false
-	if ext == ".docx" {
-		okContent = got == "application/zip" && isWordDocument(data)
-	} else {
-		okContent = got == want
-	}
-	if !okContent {
-		return "", errs.Field("files", fmt.Sprintf("附件“%s”的内容与扩展名 %s 不符（检测为 %s）", AttachmentName(name), ext, got),
-			fmt.Sprintf("attachment %q: its content does not match %s (detected %s)", AttachmentName(name), ext, got))
-	}
-	return want, nil
-}
+// CheckAttachment decides whether an uploaded file may be kept; see upload.Check.
+func CheckAttachment(name string, data []byte) (string, error) { return upload.Check(name, data) }
 
-// isWordDocument reports a ZIP archive (PK\x03\x04) whose central
-// directory lists the parts of a Word document. Only the directory is
-// read: nothing is decompressed, so a zip bomb costs nothing.
-func isWordDocument(data []byte) bool {
-	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return false
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return false
-	}
-	var types, doc bool
-	for _, f := range zr.File {
-		switch f.Name {
-		case "[Content_Types].xml":
-			types = true
-		case "word/document.xml":
-			doc = true
-		}
-	}
-	return types && doc
-}
-
-// AttachmentName is an uploaded file's name made safe to show and to put
-// in a Content-Disposition header: the base name only, without control
-// characters or quotes, at most 100 characters.
-func AttachmentName(name string) string {
-	name = strings.ReplaceAll(name, "\\", "/")
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(name, "") {
-		if unicode.IsControl(r) || r == '"' || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r) {
-			continue
-		}
-		if n++; n > 100 {
-			break
-		}
-		b.WriteRune(r)
-	}
-	out := strings.TrimSpace(b.String())
-	if out == "" || out == "." || out == ".." {
-		return "attachment"
-	}
-	return out
-}
+// AttachmentName is upload.SafeName.
+func AttachmentName(name string) string { return upload.SafeName(name) }
