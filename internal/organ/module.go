@@ -75,7 +75,10 @@ type Module struct {
 var migrations embed.FS
 
 // Source is the organ module's migrations.
-func Source() db.Source { sub, _ := fs.Sub(migrations, "migrations"); return db.Source{Module: "organ", FS: sub} }
+func Source() db.Source {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return db.Source{Module: "organ", FS: sub}
+}
 
 //go:embed templates/*.html
 var templates embed.FS
