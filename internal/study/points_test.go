@@ -60,3 +60,27 @@ func TestPointsLedger(t *testing.T) {
 		}
 	})
 }
+
+// A rule change applies from its date; earlier awards keep their rule; a
+// change cannot start today or earlier.
+func TestPointRuleVersions(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *testEnv) {
+		ctx := context.Background()
+		committee := e.principal(t, "committee")
+		member := e.principal(t, "member")
+		if err := e.M.SetRule(ctx, committee, PointRule{Activity: ActSentenceRead, ValidFrom: "2021-12-20", Points: 3, DailyCap: 3}); err == nil {
+			t.Fatal("a rule starting today was accepted")
+		}
+		if err := e.M.SetRule(ctx, member, PointRule{Activity: ActSentenceRead, ValidFrom: "2021-12-21", Points: 3, DailyCap: 3}); err == nil {
+			t.Fatal("a member changed a rule")
+		}
+		if err := e.M.SetRule(ctx, committee, PointRule{Activity: ActSentenceRead, ValidFrom: "2021-12-21", Points: 3, DailyCap: 3}); err != nil {
+			t.Fatal(err)
+		}
+		today, _ := e.M.Award(ctx, member.PersonID, "2021-12-20", ActSentenceRead, 0, "test", 1)
+		tomorrow, _ := e.M.Award(ctx, member.PersonID, "2021-12-21", ActSentenceRead, 0, "test", 2)
+		if today != 1 || tomorrow != 3 {
+			t.Fatalf("awards %d and %d, want 1 under the old rule and 3 under the new", today, tomorrow)
+		}
+	})
+}
