@@ -151,6 +151,15 @@ func TestPageTour(t *testing.T) {
 				{name: "sentences", path: at("/study/sentences"), status: 200, sizes: both},
 				{name: "study-weekly-zone", path: at("/study/weekly"), status: 200, sizes: both},
 				{name: "lecture-coverage", path: at("/study/lectures/coverage"), status: 200, sizes: both},
+				{name: "organ", path: at("/organ"), status: 200, sizes: both},
+				{name: "organ-branches", path: at("/organ/branches"), status: 200, sizes: both},
+				{name: "organ-branch", path: firstLink(b, "/organ/branches", "main table tbody a"), status: 200, sizes: both},
+				{name: "organ-compliance", path: at("/organ/compliance?year=2021"), status: 200, sizes: both},
+				{name: "organ-meetings", path: at("/organ/meetings?month=2021-11"), status: 200, sizes: both},
+				{name: "organ-standards", path: at("/organ/standards"), status: 200, sizes: both},
+				{name: "organ-documents", path: at("/organ/documents"), status: 200, sizes: both},
+				{name: "organ-training", path: at("/organ/training"), status: 200, sizes: both},
+				{name: "organ-exemplars", path: at("/organ/exemplars"), status: 200, sizes: both},
 			}
 		})
 	})
