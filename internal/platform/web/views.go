@@ -36,11 +36,29 @@ type NavItem struct {
 	Order int
 }
 
-// NavLink is a NavItem resolved for one request.
+// NavLink is a NavItem resolved for one request. Title, when set, is the
+// heading of the group this link opens (学习、机关党建、名录、系统).
 type NavLink struct {
 	Label  string
 	Path   string
 	Active bool
+	Title  string
+}
+
+// navGroup names the group of a navigation order: the rooms keep to their
+// ranges (study 10–39, organ 40–79, directory 80–89, system 90+).
+func navGroup(order int) string {
+	switch {
+	case order >= 90:
+		return "nav.group.system"
+	case order >= 80:
+		return "nav.group.directory"
+	case order >= 40:
+		return "nav.group.organ"
+	case order >= 10:
+		return "nav.group.study"
+	}
+	return ""
 }
 
 // Page is what every template receives.
@@ -238,6 +256,7 @@ func (v *Views) Prepare(r *http.Request, pg *Page) *Page {
 		// The active entry is the longest path that contains the page, so
 		// /study/quiz lights 月问答, not 每日学习 at /study.
 		best := -1
+		lastGroup := ""
 		for _, it := range v.nav {
 			if auth.Can(pg.P, it.Perm, auth.Anything) {
 				if r.URL.Path == it.Path || (it.Path != "/" && strings.HasPrefix(r.URL.Path, it.Path+"/")) {
@@ -245,7 +264,11 @@ func (v *Views) Prepare(r *http.Request, pg *Page) *Page {
 						best = len(pg.Nav)
 					}
 				}
-				pg.Nav = append(pg.Nav, NavLink{Label: v.Cat.T(pg.Lang, it.Key), Path: it.Path})
+				link := NavLink{Label: v.Cat.T(pg.Lang, it.Key), Path: it.Path}
+				if g := navGroup(it.Order); g != "" && g != lastGroup {
+					link.Title, lastGroup = v.Cat.T(pg.Lang, g), g
+				}
+				pg.Nav = append(pg.Nav, link)
 			}
 		}
 		if best >= 0 {
