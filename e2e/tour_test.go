@@ -160,6 +160,9 @@ func TestPageTour(t *testing.T) {
 				{name: "organ-documents", path: at("/organ/documents"), status: 200, sizes: both},
 				{name: "organ-training", path: at("/organ/training"), status: 200, sizes: both},
 				{name: "organ-exemplars", path: at("/organ/exemplars"), status: 200, sizes: both},
+				{name: "organ-visits", path: at("/organ/visits"), status: 200, sizes: both},
+				{name: "organ-visit", path: firstLink(b, "/organ/visits", "main a[href^='/organ/visits/']"), status: 200, sizes: []viewport{phone}},
+				{name: "organ-guidance", path: at("/organ/guidance"), status: 200, sizes: both},
 			}
 		})
 	})
