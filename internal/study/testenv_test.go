@@ -1,38 +1,27 @@
 package study
 
 import (
-	"bytes"
-	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
-	"zhongshu/internal/demo"
-	"zhongshu/internal/directory"
-	"zhongshu/internal/platform/audit"
+	"zhongshu/internal/moduletest"
 	"zhongshu/internal/platform/auth"
-	"zhongshu/internal/platform/chain"
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
-	"zhongshu/internal/platform/jobs"
-	"zhongshu/internal/platform/notify"
-	"zhongshu/internal/platform/seal"
-	"zhongshu/internal/platform/web"
 )
 
-// testEnv is a study module over a fresh store loaded with the directory's
-// demo dataset (not the study demo year, unless a test loads it).
+// testEnv is the study module over a fresh store loaded with the directory's
+// demo dataset (not the module's own demo year, unless a test loads it).
 type testEnv struct {
 	M     *Module
 	Clock *clock.Fixed
 	DB    *db.DB
+	env   *moduletest.Env
 }
 
-var testSources = []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), Source()}
+var testSources = moduletest.Sources(Source())
 
 // demoNow is the demo's clock: 2021-12-20 09:00 zone time.
-var demoNow = time.Date(2021, 12, 20, 1, 0, 0, 0, time.UTC)
+var demoNow = moduletest.DemoNow
 
 func forEachStore(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 	db.ForEach(t, testSources, func(t *testing.T, d *db.DB) { fn(t, newTestEnv(t, d)) })
@@ -40,39 +29,18 @@ func forEachStore(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 
 func newTestEnv(t *testing.T, d *db.DB) *testEnv {
 	t.Helper()
-	keys, _ := seal.New(bytes.Repeat([]byte{9}, 32))
-	clk := clock.At(demoNow)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	al := &audit.Log{DB: d, Seal: keys, Clock: clk}
-	as := &auth.Service{DB: d, Audit: al, Clock: clk}
-	views, err := web.NewViews()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Register(views); err != nil {
-		t.Fatal(err)
-	}
-	dir := &directory.Module{DB: d, Auth: as, Audit: al, Seal: keys, Clock: clk, Views: views}
-	q := jobs.NewQueue(d, clk, log)
-	sch := jobs.NewScheduler(d, clk, log)
-	ns := &notify.Service{DB: d, Seal: keys, Clock: clk, Queue: q, Audit: al, Log: log}
-	ns.Register()
-	m := &Module{DB: d, Auth: as, Audit: al, Seal: keys, Clock: clk, Views: views, Dir: dir, Queue: q, Scheduler: sch, Notify: ns}
+	e := moduletest.New(t, d, Register)
+	m := &Module{DB: d, Auth: e.Auth, Audit: e.Audit, Seal: e.Seal, Clock: e.Clock, Views: e.Views, Dir: e.Dir,
+		Queue: e.Queue, Scheduler: e.Scheduler, Notify: e.Notify}
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(context.Background(), demo.Deps{DB: d, Auth: as, Dir: dir, Clock: clk}); err != nil {
-		t.Fatal(err)
-	}
-	return &testEnv{M: m, Clock: clk, DB: d}
+	e.LoadDirectoryDemo(t)
+	return &testEnv{M: m, Clock: e.Clock, DB: d, env: e}
 }
 
 // principal signs a demo account in and returns its principal.
 func (e *testEnv) principal(t *testing.T, username string) *auth.Principal {
 	t.Helper()
-	p, _, err := e.M.Auth.Login(context.Background(), username, demo.Password, "127.0.0.1", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return e.env.Principal(t, username)
 }
