@@ -80,16 +80,8 @@ var catalogs embed.FS
 
 // Register adds the study pages, messages and navigation.
 func Register(v *web.Views) error {
-	dirs, err := fs.ReadDir(catalogs, "i18n")
-	if err != nil {
+	if err := v.Cat.AddDirs(catalogs, "i18n"); err != nil {
 		return err
-	}
-	for _, d := range dirs {
-		if d.IsDir() {
-			if err := v.Cat.Add(catalogs, "i18n/"+d.Name()); err != nil {
-				return err
-			}
-		}
 	}
 	v.AddNav(nav()...)
 	return v.AddPages(templates, "templates")

@@ -116,3 +116,20 @@ func KeysUsed(src string) []string {
 	}
 	return out
 }
+
+// AddDirs loads a catalog from every subdirectory of root in fsys (a module
+// built from parts keeps one catalog per part: root/<part>/{zh-CN,en}.json).
+func (c *Catalog) AddDirs(fsys fs.FS, root string) error {
+	dirs, err := fs.ReadDir(fsys, root)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if d.IsDir() {
+			if err := c.Add(fsys, path.Join(root, d.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
