@@ -21,7 +21,7 @@ import (
 const usage = `zhongshu — 中枢：开发区党建与基层治理工作平台
 
 Usage:
-  zhongshu serve   [--db sqlite:PATH|postgres://…] [--addr HOST:PORT] [--key FILE] [--trusted-proxy IP]…
+  zhongshu serve   [--db sqlite:PATH|postgres://…] [--addr HOST:PORT] [--key FILE] [--trusted-proxy IP]… [--public-url URL]
   zhongshu demo    [--addr 127.0.0.1:8080] [--at 2021-12-20T09:00:00+08:00] [--db sqlite:PATH]
   zhongshu migrate [--db …]
   zhongshu user add USERNAME [--name NAME] [--role ROLE[@KIND:ID]]… [--person ID] [--password-stdin]

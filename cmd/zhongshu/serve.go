@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"zhongshu/internal/app"
@@ -17,10 +18,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("ZHONGSHU_ADDR", "127.0.0.1:8080"), "listen address")
 	var proxies stringList
 	fs.Var(&proxies, "trusted-proxy", "address of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
+	publicURL := fs.String("public-url", os.Getenv("ZHONGSHU_PUBLIC_URL"), "the site's public address (https://…), printed into disclosures' QR codes")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: logger(stderr)})
+	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: logger(stderr), PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

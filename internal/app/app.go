@@ -15,6 +15,7 @@ import (
 
 	"zhongshu/internal/admin"
 	"zhongshu/internal/directory"
+	"zhongshu/internal/express"
 	"zhongshu/internal/organ"
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
@@ -27,6 +28,7 @@ import (
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 	"zhongshu/internal/study"
+	"zhongshu/internal/village"
 )
 
 // Config is what the command line decides.
@@ -38,11 +40,12 @@ type Config struct {
 	TrustedProxies []string
 	Log            *slog.Logger
 	Demo           bool
+	PublicURL      string // https://… printed into QR codes; "" = the request's own address
 }
 
 // Sources lists every module's migrations in the order they run.
 func Sources() []db.Source {
-	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), study.Source(), organ.Source()}
+	return []db.Source{chain.Source(), audit.Source(), auth.Source(), jobs.Source(), notify.Source(), directory.Source(), study.Source(), organ.Source(), express.Source(), village.Source()}
 }
 
 // App is a wired installation.
@@ -63,6 +66,8 @@ type App struct {
 	Notify    *notify.Service
 	Study     *study.Module
 	Organ     *organ.Module
+	Express   *express.Module
+	Village   *village.Module
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -108,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	web.SetDefault(a.Views)
 	web.Logger = cfg.Log
-	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register, study.Register, organ.Register} {
+	for _, reg := range []func(*web.Views) error{admin.Register, directory.Register, study.Register, organ.Register, express.Register, village.Register} {
 		if err := reg(a.Views); err != nil {
 			d.Close()
 			return nil, err
@@ -143,6 +148,18 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	a.Express = &express.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views, Dir: a.Directory,
+		Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
+	if err := a.Express.Start(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Village = &village.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Seal: keys, Clock: cfg.Clock, Views: a.Views, Dir: a.Directory,
+		Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify, PublicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	if err := a.Village.Start(); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Admin = &admin.Module{DB: d, Auth: a.Auth, Audit: a.Audit, Clock: cfg.Clock, Views: a.Views, Directory: a.Directory,
 		Verifiers: a.Verifiers, Demo: cfg.Demo, Queue: a.Queue, Scheduler: a.Scheduler, Notify: a.Notify}
 	a.Metrics = web.NewMetrics()
@@ -154,7 +171,9 @@ func (a *App) Close() error { return a.DB.Close() }
 
 // Verifiers lists every hash chain of the installation.
 func (a *App) Verifiers() []chain.Verifier {
-	return []chain.Verifier{a.Audit, a.Study.Verifier()}
+	vs := []chain.Verifier{a.Audit, a.Study.Verifier()}
+	vs = append(vs, a.Express.Verifiers()...)
+	return append(vs, a.Village.Verifiers()...)
 }
 
 // Migrate brings the schema forward.
@@ -216,6 +235,8 @@ func (a *App) Routes() (http.Handler, *web.Router) {
 	a.Directory.Routes(mux)
 	a.Study.Routes(mux)
 	a.Organ.Routes(mux)
+	a.Express.Routes(mux)
+	a.Village.Routes(mux)
 	mux.Handle("GET /api/v1/openapi.yaml", openAPI())
 	// Anything else is the site's own "not found" page (or problem+json).
 	mux.Handle("GET /", web.Handler(func(w http.ResponseWriter, r *http.Request) error { return errs.NotFoundf("page") }))

@@ -23,6 +23,12 @@ func (a *App) LoadDemo(ctx context.Context) ([]demo.Account, error) {
 	if err := a.Organ.LoadDemo(ctx); err != nil {
 		return nil, fmt.Errorf("demo organ data: %w", err)
 	}
+	if err := a.Express.LoadDemo(ctx); err != nil {
+		return nil, fmt.Errorf("demo express data: %w", err)
+	}
+	if err := a.Village.LoadDemo(ctx); err != nil {
+		return nil, fmt.Errorf("demo village data: %w", err)
+	}
 	a.SetDemoHint(accounts)
 	return accounts, nil
 }

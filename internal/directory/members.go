@@ -85,3 +85,10 @@ func (m *Module) PositionHolders(ctx context.Context, title string) ([]Member, e
 	}
 	return out, rows.Err()
 }
+
+// VillageList lists every village with its secretary and party-member count
+// (a system call for modules: the caller has already authorised, or shows
+// only what is public, such as a village's name on its portal).
+func (m *Module) VillageList(ctx context.Context) ([]Village, error) {
+	return listVillages(ctx, m.DB.Q(ctx))
+}

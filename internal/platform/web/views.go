@@ -53,6 +53,10 @@ func navGroup(order int) string {
 		return "nav.group.system"
 	case order >= 80:
 		return "nav.group.directory"
+	case order >= 70:
+		return "nav.group.village"
+	case order >= 60:
+		return "nav.group.express"
 	case order >= 40:
 		return "nav.group.organ"
 	case order >= 10:
