@@ -114,9 +114,10 @@ type DeskLink struct {
 type PortalPart struct {
 	Order int
 	Key   string // i18n key of the block's heading
-	// Template names a {{define}}d block in this module's templates that
-	// renders Load's value inside the portal page.
-	Template string
+	// Page is a template file of this module (without .html) that
+	// {{define}}s "portal_block": it renders Load's value (as .D of a
+	// web.Page) inside the portal page, through Views.Fragment.
+	Page string
 	Load     func(m *Module, ctx context.Context, villageID int64) (any, error)
 	// Screen returns the block's slides for the electronic screen.
 	Screen func(m *Module, ctx context.Context, villageID int64) ([]Slide, error)

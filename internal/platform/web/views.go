@@ -323,3 +323,21 @@ func renderErrorPage(w http.ResponseWriter, r *http.Request, p Problem) {
 	w.WriteHeader(p.Status)
 	fmt.Fprintln(w, p.Detail)
 }
+
+// Fragment renders one {{define}}d block of a registered page file with pg
+// (already prepared by the caller) and returns it as HTML, so that a page
+// can be assembled from blocks that other parts of a module own (the
+// village portal's sections).
+func (v *Views) Fragment(page, block string, pg *Page) (template.HTML, error) {
+	v.mu.Lock()
+	t, ok := v.pages[page]
+	v.mu.Unlock()
+	if !ok {
+		return "", fmt.Errorf("views: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, pg); err != nil {
+		return "", fmt.Errorf("views: render %s/%s: %w", page, block, err)
+	}
+	return template.HTML(buf.String()), nil
+}
