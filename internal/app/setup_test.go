@@ -9,14 +9,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"zhongshu/internal/demo"
 	"zhongshu/internal/platform/clock"
-	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/web"
 )
 
@@ -33,32 +31,33 @@ type env struct {
 var demoStart = time.Date(2021, 12, 20, 1, 0, 0, 0, time.UTC)
 
 // forEachStore runs fn on SQLite, and on PostgreSQL when configured, each a
-// fresh installation loaded with the demo dataset.
+// fresh installation holding the demo dataset (a copy of a template loaded
+// once, see template_test.go).
 func forEachStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) {
-		fn(t, newEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "z.db")))
+		u, tp := sqliteCopy(t)
+		fn(t, newEnv(t, u, tp))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		d := db.OpenTestPostgres(t, nil) // a private schema, skipped without PostgreSQL
-		fn(t, newEnv(t, d.URL))
+		u, tp := postgresCopy(t) // skipped without PostgreSQL
+		fn(t, newEnv(t, u, tp))
 	})
 }
 
-func newEnv(t *testing.T, url string) *env {
+func newEnv(t *testing.T, url string, tp *demoTemplate) *env {
 	t.Helper()
 	ctx := context.Background()
 	clk := clock.At(demoStart)
-	a, err := Open(ctx, Config{DB: url, KeyFile: filepath.Join(t.TempDir(), "k.key"), Clock: clk, Log: quietLog(), Demo: true})
+	a, err := Open(ctx, Config{DB: url, KeyFile: tp.key, Clock: clk, Log: quietLog(), Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	if _, err := a.Migrate(ctx); err != nil {
+	// The copy is fully migrated; this proves it (and costs one query).
+	if err := a.CheckSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a.SetDemoHint(tp.accounts)
 	h, r := a.Routes()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -126,7 +125,9 @@ func (c *client) json(method, path, body string, v any) int {
 func quietLog() *slogLogger { return discardLogger() }
 
 func TestMain(m *testing.M) {
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanupTemplates()
+	os.Exit(code)
 }
 
 // form posts an HTML form (as a browser without JavaScript would) and
