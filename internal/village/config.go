@@ -24,6 +24,9 @@ type Rules struct {
 	Tier1MaxFen         int64    `json:"tier1_max_fen"`          // §2 tier 1: ≤ this
 	Tier2MaxFen         int64    `json:"tier2_max_fen"`          // §2 tier 2: ≤ this; above it tier 3 needs a decision
 	ReviewDepartment    string   `json:"review_department"`      // §2 tier 3: the township 三资 office (department code)
+	Tier1Signs          []string `json:"tier1_signs"`            // §2 signatures a tier-1 expenditure needs (see ExpenditureSignKinds)
+	Tier2Signs          []string `json:"tier2_signs"`            // §2 tier 2 (cosign applies only in 一肩挑 villages)
+	Tier3Signs          []string `json:"tier3_signs"`            // §2 tier 3 (besides the linked passed decision)
 	VillageAffairsMonth int      `json:"village_affairs_months"` // §3 村务 at least every N months
 	FinanceMonths       int      `json:"finance_months"`         // §3 财务, villages without heavy activity
 	FinanceHeavyMonths  int      `json:"finance_heavy_months"`   // §3 财务, villages flagged heavy_finance
@@ -32,6 +35,7 @@ type Rules struct {
 	QuarterDay          int      `json:"quarter_day"`            // §3 quarterly disclosure by this day of the quarter's first month
 	ObjectionDays       int      `json:"objection_days"`         // §3 objections answered within N days
 	CommitteeSeesLeads  bool     `json:"committee_sees_leads"`   // §4 committee heads may read problem leads
+	LeadVerifyDays      int      `json:"lead_verify_days"`       // §4 a lead's preliminary verification due within N days of receipt
 }
 
 // DefaultRules are RULES.md's defaults.
@@ -40,8 +44,10 @@ var DefaultRules = Rules{
 	ProcedureMatters: []string{"land", "collective_assets", "project", "borrowing", "village_rules", "development_plan",
 		"collective_income", "public_welfare", "land_contracting", "homestead", "compensation", "allowance", "expenditure"},
 	VillagerMatters: []string{"allowance", "collective_income", "public_welfare", "land_contracting", "project", "homestead", "compensation", "collective_assets"},
-	Tier1MaxFen:     100_000, Tier2MaxFen: 1_000_000, ReviewDepartment: "shefa",
+	Tier1MaxFen:     100_000, Tier2MaxFen: 1_000_000, ReviewDepartment: "SOC",
+	Tier1Signs: []string{"approve"}, Tier2Signs: []string{"meeting", "supervisor", "cosign"}, Tier3Signs: []string{"supervisor", "cosign", "review"},
 	VillageAffairsMonth: 3, FinanceMonths: 3, FinanceHeavyMonths: 1, PartyMonths: 6, MajorMatterDays: 5, QuarterDay: 10, ObjectionDays: 10,
+	LeadVerifyDays: DefaultLeadVerifyDays,
 }
 
 // RulesVersion is the rules in force for a village on a day, with the ids
@@ -59,6 +65,11 @@ func (m *Module) Rules(ctx context.Context, villageID int64, day string) (RulesV
 	rv := RulesVersion{Rules: DefaultRules}
 	rv.ProcedureMatters = append([]string(nil), DefaultRules.ProcedureMatters...)
 	rv.VillagerMatters = append([]string(nil), DefaultRules.VillagerMatters...)
+	// json.Unmarshal reuses a slice's backing array: copy every slice so
+	// that an override never writes into DefaultRules.
+	rv.Tier1Signs = append([]string(nil), DefaultRules.Tier1Signs...)
+	rv.Tier2Signs = append([]string(nil), DefaultRules.Tier2Signs...)
+	rv.Tier3Signs = append([]string(nil), DefaultRules.Tier3Signs...)
 	for _, v := range []int64{0, villageID} {
 		var id int64
 		var body string

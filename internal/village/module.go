@@ -118,7 +118,7 @@ type PortalPart struct {
 	// {{define}}s "portal_block": it renders Load's value (as .D of a
 	// web.Page) inside the portal page, through Views.Fragment.
 	Page string
-	Load     func(m *Module, ctx context.Context, villageID int64) (any, error)
+	Load func(m *Module, ctx context.Context, villageID int64) (any, error)
 	// Screen returns the block's slides for the electronic screen.
 	Screen func(m *Module, ctx context.Context, villageID int64) ([]Slide, error)
 }

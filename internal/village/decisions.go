@@ -1,0 +1,481 @@
+package village
+
+// Major decisions (四议两公开, RULES.md §1).
+//
+// How refusals are kept. The engine refuses, with a message stating the
+// rule and the numbers, every step that the rules forbid. Two kinds of
+// refusal are different in nature:
+//
+//   - A record that cannot be right — out of order (1.1), numbers that do
+//     not add up (1.11), a merge not allowed (1.2), a representatives'
+//     resolution of a matter reserved to the villagers (1.8), a plan or a
+//     notice sent too late (1.5, 1.7), a posting shorter than its period
+//     (1.10), a result posted before the matter was carried out — changes
+//     nothing: the API answers 422 and the decision is as it was.
+//   - A meeting that really was held but sat below its quorum (1.4, 1.6,
+//     1.7; RULES.md 5 for the branch committee's proposal) or voted the
+//     matter down (1.3, 1.5, 1.6, 1.7) is a fact the villagers are entitled
+//     to see. The API still answers 422 (the step is not recorded as
+//     passed, and the procedure does not advance), but the meeting is kept
+//     as a non-counting attempt (counted = false, outcome no_quorum or
+//     vote_failed) and the decision's status becomes "stopped" (quorum) or
+//     "rejected" (vote). The same step may be held again — a reconvened
+//     meeting, or a revised motion — and a later passing meeting of that
+//     step resumes the procedure; until then the decision stays stopped or
+//     rejected, and the attempt stays in its history for good (steps are
+//     append-only, also in the database).
+//
+// A decision is bound to the rules in force in its village on the day it
+// was proposed: their row ids and a snapshot of the numbers are stored with
+// it, so that a later change of rules never re-judges it.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"zhongshu/internal/platform/audit"
+	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/clock"
+	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/errs"
+)
+
+// Decision is a village major decision with its steps.
+type Decision struct {
+	ID                int64        `json:"id"`
+	VillageID         int64        `json:"village_id"`
+	Village           string       `json:"village"`
+	Title             string       `json:"title"`
+	Category          string       `json:"category"`
+	AmountFen         int64        `json:"amount_fen"`
+	Description       string       `json:"description"`
+	Status            string       `json:"status"`
+	ProposedOn        string       `json:"proposed_on"`
+	PassedOn          string       `json:"passed_on,omitempty"`
+	CompletedOn       string       `json:"completed_on,omitempty"`
+	Merged            bool         `json:"merged"` // ①+② recorded as one (RULES.md 1.2)
+	ProcedureRequired bool         `json:"procedure_required"`
+	VillagersMeeting  bool         `json:"villagers_meeting_required"`
+	RulesVersion      RulesRef     `json:"rules_version"`
+	Rules             Rules        `json:"rules"`
+	Steps             []StepRecord `json:"steps"`    // counted steps, in order
+	Attempts          []StepRecord `json:"attempts"` // meetings that did not count (below quorum, motion failed)
+	History           []StepRecord `json:"-"`        // both, in order
+	NextSteps         []string     `json:"next_steps"`
+	NextStep          string       `json:"next_step"` // the first of NextSteps ("" when complete)
+	MergeAvailable    bool         `json:"merge_available"`
+}
+
+// RulesRef names the rules version a record was decided under: the zone's
+// and the village's rows (0 = the built-in default) in force on ValidOn.
+type RulesRef struct {
+	ZoneRulesID    int64  `json:"zone_rules_id"`
+	VillageRulesID int64  `json:"village_rules_id"`
+	ValidOn        string `json:"valid_on"`
+}
+
+// DecisionInput proposes a decision.
+type DecisionInput struct {
+	Title       string `json:"title"`
+	Category    string `json:"category"`
+	AmountFen   int64  `json:"amount_fen"`
+	Description string `json:"description"`
+	ProposedOn  string `json:"proposed_on"` // default today
+}
+
+var categoryRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// DecisionCategories are the categories offered in forms: RULES.md 1.8/1.9's
+// matters plus "other". Any lower-case code is accepted; which need the
+// procedure is configuration (Rules.ProcedureMatters).
+var DecisionCategories = []string{"project", "land", "collective_assets", "borrowing", "village_rules", "development_plan",
+	"collective_income", "public_welfare", "land_contracting", "homestead", "compensation", "allowance", "expenditure", "other"}
+
+func (m *Module) checkDecision(in *DecisionInput) error {
+	in.Title, in.Category, in.Description, in.ProposedOn = strings.TrimSpace(in.Title), strings.TrimSpace(in.Category), strings.TrimSpace(in.Description), strings.TrimSpace(in.ProposedOn)
+	if in.ProposedOn == "" {
+		in.ProposedOn = clock.Day(m.Clock.Now())
+	}
+	var l errs.List
+	if n := utf8.RuneCountInString(in.Title); n < 2 || n > 200 {
+		l = append(l, errs.Field("title", "事项名称须为 2–200 个字", "the title must be 2–200 characters"))
+	}
+	if !categoryRe.MatchString(in.Category) {
+		l = append(l, errs.Field("category", "事项类别须为小写英文代码（如 project、land、village_rules）", "the category must be a lower-case code (e.g. project, land, village_rules)"))
+	}
+	if in.AmountFen < 0 || in.AmountFen > 1e14 {
+		l = append(l, errs.Field("amount_fen", "金额（分）须为 0 至 1e14 之间的整数", "amount_fen must be between 0 and 1e14"))
+	}
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		l = append(l, errs.Field("description", "事项说明最多 5000 字", "the description is at most 5000 characters"))
+	}
+	if !dxValidDay(in.ProposedOn) {
+		l = append(l, errs.Field("proposed_on", "提议日期须为 YYYY-MM-DD", "proposed_on must be YYYY-MM-DD"))
+	}
+	return l.Err()
+}
+
+// CreateDecision proposes a decision in a village (PermManage there).
+func (m *Module) CreateDecision(ctx context.Context, p *auth.Principal, villageID int64, in DecisionInput) (*Decision, error) {
+	if err := m.Auth.Authorize(ctx, p, PermManage, auth.Object{Village: villageID}, "village_decision", ""); err != nil {
+		return nil, err
+	}
+	id, err := m.createDecision(ctx, p.UserID, villageID, in)
+	if err != nil {
+		return nil, err
+	}
+	return m.loadDecision(ctx, id)
+}
+
+func (m *Module) createDecision(ctx context.Context, userID, villageID int64, in DecisionInput) (int64, error) {
+	if _, err := m.village(ctx, villageID); err != nil {
+		return 0, err
+	}
+	if err := m.checkDecision(&in); err != nil {
+		return 0, err
+	}
+	rv, err := m.Rules(ctx, villageID, in.ProposedOn)
+	if err != nil {
+		return 0, err
+	}
+	body, err := json.Marshal(rv.Rules)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		now := m.Clock.Now()
+		if id, err = tx.InsertID(ctx, `INSERT INTO village_decisions (village_id, title, category, amount_fen, description, status, proposed_on,
+			rules_zone_id, rules_village_id, rules_body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			villageID, in.Title, in.Category, in.AmountFen, in.Description, DecisionInProgress, in.ProposedOn,
+			rv.ZoneID, rv.VillageID, string(body), userID, now, now); err != nil {
+			return err
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "village.decision.create", ObjectType: "village_decision", ObjectID: fmt.Sprint(id),
+			Scope: fmt.Sprintf("village:%d", villageID), Detail: fmt.Sprintf("%s (%s, %d fen)", in.Title, in.Category, in.AmountFen)})
+	})
+	return id, err
+}
+
+// decisionVillage returns a decision's village (0 and NotFound if absent).
+func (m *Module) decisionVillage(ctx context.Context, id int64) (int64, error) {
+	var v int64
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT village_id FROM village_decisions WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errs.NotFoundf("village_decision")
+	}
+	return v, err
+}
+
+// Decision reads one decision with its steps (PermRead over its village;
+// another village's decision is "not found").
+func (m *Module) Decision(ctx context.Context, p *auth.Principal, id int64) (*Decision, error) {
+	v, err := m.decisionVillage(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Auth.Authorize(ctx, p, PermRead, auth.Object{Village: v}, "village_decision", fmt.Sprint(id)); err != nil {
+		return nil, err
+	}
+	return m.loadDecision(ctx, id)
+}
+
+func (m *Module) loadDecision(ctx context.Context, id int64) (*Decision, error) {
+	q := m.DB.Q(ctx)
+	var d Decision
+	var body string
+	err := q.QueryRowContext(ctx, `SELECT d.id, d.village_id, v.name, d.title, d.category, d.amount_fen, d.description, d.status, d.proposed_on,
+		d.passed_on, d.completed_on, d.merged, d.rules_zone_id, d.rules_village_id, d.rules_body
+		FROM village_decisions d JOIN villages v ON v.id = d.village_id WHERE d.id = ?`, id).Scan(&d.ID, &d.VillageID, &d.Village, &d.Title,
+		&d.Category, &d.AmountFen, &d.Description, &d.Status, &d.ProposedOn, &d.PassedOn, &d.CompletedOn, &d.Merged,
+		&d.RulesVersion.ZoneRulesID, &d.RulesVersion.VillageRulesID, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFoundf("village_decision")
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.RulesVersion.ValidOn = d.ProposedOn
+	if err := json.Unmarshal([]byte(body), &d.Rules); err != nil {
+		return nil, fmt.Errorf("decision %d rules: %w", id, err)
+	}
+	if d.History, err = m.decisionSteps(ctx, id); err != nil {
+		return nil, err
+	}
+	d.Steps, d.Attempts = []StepRecord{}, []StepRecord{}
+	for _, s := range d.History {
+		if s.Counted {
+			d.Steps = append(d.Steps, s)
+		} else {
+			d.Attempts = append(d.Attempts, s)
+		}
+	}
+	pr, err := m.procedureOf(ctx, &d)
+	if err != nil {
+		return nil, err
+	}
+	d.ProcedureRequired, d.VillagersMeeting = pr.required(), slices.Contains(d.Rules.VillagerMatters, d.Category)
+	if d.Status == DecisionPassed || d.Status == DecisionCompleted || d.Status == DecisionInProgress || d.Status == DecisionStopped || d.Status == DecisionRejected {
+		d.NextSteps, d.MergeAvailable = pr.Next(), pr.MergeAvailable()
+	}
+	if len(d.NextSteps) > 0 {
+		d.NextStep = d.NextSteps[0]
+	}
+	return &d, nil
+}
+
+func (m *Module) procedureOf(ctx context.Context, d *Decision) (procedure, error) {
+	v, err := m.village(ctx, d.VillageID)
+	if err != nil {
+		return procedure{}, err
+	}
+	return procedure{Category: d.Category, OneShoulder: v.OneShoulder, Rules: d.Rules, Steps: d.History}, nil
+}
+
+func (m *Module) decisionSteps(ctx context.Context, id int64) ([]StepRecord, error) {
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT id, step, held_on, counted, outcome, refusal, refusal_en, merged, expected, present, votes_for,
+		votes_against, votes_abstain, basis, emergency, notice_on, posted_from, posted_to, channel, carried_out_on, minutes
+		FROM village_decision_steps WHERE decision_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []StepRecord{}
+	for rows.Next() {
+		var s StepRecord
+		if err := rows.Scan(&s.ID, &s.Step, &s.Date, &s.Counted, &s.Outcome, &s.Refusal, &s.RefusalEn, &s.Merged, &s.Expected, &s.Present, &s.For,
+			&s.Against, &s.Abstain, &s.Basis, &s.Emergency, &s.NoticeOn, &s.PostedFrom, &s.PostedTo, &s.Channel, &s.CarriedOutOn, &s.Minutes); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RecordStep records the next step of a decision (PermManage over its
+// village). It answers the decision as it now stands. A refused step
+// changes nothing, except a meeting below its quorum or with a failed vote,
+// which is kept as a non-counting attempt (see the file comment) — the
+// error is returned all the same.
+func (m *Module) RecordStep(ctx context.Context, p *auth.Principal, decisionID int64, in StepInput) (*Decision, error) {
+	v, err := m.decisionVillage(ctx, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	// Out of the reader's scope is "not found" like an absent id, before
+	// the role is judged: a 403 here would tell that the id exists.
+	if err := m.Auth.Authorize(ctx, p, PermRead, auth.Object{Village: v}, "village_decision", fmt.Sprint(decisionID)); err != nil {
+		return nil, err
+	}
+	if err := m.Auth.Authorize(ctx, p, PermManage, auth.Object{Village: v}, "village_decision", fmt.Sprint(decisionID)); err != nil {
+		return nil, err
+	}
+	refusal, err := m.recordStep(ctx, p.UserID, decisionID, in)
+	if err != nil {
+		return nil, err
+	}
+	d, err := m.loadDecision(ctx, decisionID)
+	if err != nil {
+		return nil, err
+	}
+	if refusal != nil {
+		return d, refusal
+	}
+	return d, nil
+}
+
+// recordStep judges and stores a step; the returned refusal (if any) is
+// the rule a kept attempt broke; err is a refusal that changed nothing or
+// a failure.
+func (m *Module) recordStep(ctx context.Context, userID, decisionID int64, in StepInput) (refusal *errs.Error, err error) {
+	err = m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		// Take the decision's row first, so that two concurrent steps are
+		// judged one after the other.
+		now := m.Clock.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE village_decisions SET updated_at = ? WHERE id = ?`, now, decisionID); err != nil {
+			return err
+		}
+		d, err := m.loadDecision(ctx, decisionID)
+		if err != nil {
+			return err
+		}
+		pr, err := m.procedureOf(ctx, d)
+		if err != nil {
+			return err
+		}
+		rec, bad := judgeStep(pr, in)
+		if bad != nil && rec.Outcome == "" {
+			return bad
+		}
+		refusal = bad
+		sid, err := tx.InsertID(ctx, `INSERT INTO village_decision_steps (decision_id, step, held_on, counted, outcome, refusal, refusal_en, merged, expected, present,
+			votes_for, votes_against, votes_abstain, basis, emergency, notice_on, posted_from, posted_to, channel, carried_out_on, minutes, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			decisionID, rec.Step, rec.Date, rec.Counted, rec.Outcome, rec.Refusal, rec.RefusalEn, rec.Merged, rec.Expected, rec.Present,
+			rec.For, rec.Against, rec.Abstain, rec.Basis, rec.Emergency, rec.NoticeOn, rec.PostedFrom, rec.PostedTo, rec.Channel,
+			rec.CarriedOutOn, rec.Minutes, userID, now)
+		if err != nil {
+			return err
+		}
+		rec.ID = sid
+		pr.Steps = append(pr.Steps, rec)
+		status := pr.Status()
+		passedOn, completedOn := d.PassedOn, d.CompletedOn
+		if status == DecisionPassed && passedOn == "" {
+			passedOn = rec.Date
+		}
+		if status == DecisionCompleted {
+			completedOn = rec.Date
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE village_decisions SET status = ?, passed_on = ?, completed_on = ?, merged = ? WHERE id = ?`,
+			status, passedOn, completedOn, d.Merged || (rec.Counted && rec.Merged), decisionID); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s %s %s %d/%d for %d against %d abstain %d → %s", rec.Step, rec.Date, rec.Outcome, rec.Present, rec.Expected,
+			rec.For, rec.Against, rec.Abstain, status)
+		if rec.Merged {
+			detail += " (merged ①+②)"
+		}
+		return m.Audit.Record(ctx, audit.Entry{Action: "village.decision.step", ObjectType: "village_decision", ObjectID: fmt.Sprint(decisionID),
+			Scope: fmt.Sprintf("village:%d", d.VillageID), Detail: detail})
+	})
+	return refusal, err
+}
+
+// DecisionFilter narrows a decision list.
+type DecisionFilter struct {
+	Status string
+	Year   string
+}
+
+// Decisions lists a village's decisions, newest first (PermRead there).
+func (m *Module) Decisions(ctx context.Context, p *auth.Principal, villageID int64, f DecisionFilter) ([]Decision, error) {
+	if err := m.Auth.Authorize(ctx, p, PermRead, auth.Object{Village: villageID}, "village_decision", ""); err != nil {
+		return nil, err
+	}
+	return m.decisionList(ctx, villageID, f)
+}
+
+func (m *Module) decisionList(ctx context.Context, villageID int64, f DecisionFilter) ([]Decision, error) {
+	q := `SELECT d.id, d.village_id, v.name, d.title, d.category, d.amount_fen, d.status, d.proposed_on, d.passed_on, d.completed_on, d.merged
+		FROM village_decisions d JOIN villages v ON v.id = d.village_id WHERE d.village_id = ?`
+	args := []any{villageID}
+	if f.Status != "" {
+		q += ` AND d.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.Year != "" {
+		q += ` AND d.proposed_on >= ? AND d.proposed_on <= ?`
+		args = append(args, f.Year+"-01-01", f.Year+"-12-31")
+	}
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, q+` ORDER BY d.proposed_on DESC, d.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Decision{}
+	for rows.Next() {
+		var d Decision
+		if err := rows.Scan(&d.ID, &d.VillageID, &d.Village, &d.Title, &d.Category, &d.AmountFen, &d.Status, &d.ProposedOn, &d.PassedOn,
+			&d.CompletedOn, &d.Merged); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// passedDecision reports whether a decision of the village has passed
+// (passed or completed), for expenditures above tier 2 (RULES.md §2, 1.9).
+func (m *Module) passedDecision(ctx context.Context, villageID, decisionID int64) (*Decision, error) {
+	var v int64
+	var status, title string
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT village_id, status, title FROM village_decisions WHERE id = ?`, decisionID).Scan(&v, &status, &title)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && v != villageID) {
+		return nil, errs.Field("decision_id", fmt.Sprintf("本村没有编号为 %d 的四议两公开决策", decisionID),
+			fmt.Sprintf("there is no decision %d in this village", decisionID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if status != DecisionPassed && status != DecisionCompleted {
+		return nil, errs.Field("decision_id", fmt.Sprintf("关联的决策“%s”状态为 %s，尚未通过四议两公开程序（RULES.md §2、1.9）", title, status),
+			fmt.Sprintf("the linked decision “%s” is %s, not passed through 四议两公开 (RULES.md §2, 1.9)", title, status))
+	}
+	return &Decision{ID: decisionID, VillageID: v, Status: status, Title: title}, nil
+}
+
+// PublicDecision is a passed decision as the portal shows it: the matter,
+// the resolution's numbers and the postings, nothing about people.
+type PublicDecision struct {
+	ID          int64        `json:"id"`
+	Title       string       `json:"title"`
+	Category    string       `json:"category"`
+	AmountFen   int64        `json:"amount_fen"`
+	Status      string       `json:"status"`
+	PassedOn    string       `json:"passed_on"`
+	CompletedOn string       `json:"completed_on,omitempty"`
+	Resolution  *StepRecord  `json:"resolution,omitempty"`
+	Disclosures []StepRecord `json:"disclosures"`
+}
+
+// PublicDecisions lists a village's passed decisions that have a posted
+// resolution disclosure on or before day, newest first — what the portal
+// may show. Minutes of meetings stay inside; only the disclosures' texts
+// and the resolution's vote numbers go out.
+func (m *Module) PublicDecisions(ctx context.Context, villageID int64, day string) ([]PublicDecision, error) {
+	ds, err := m.decisionList(ctx, villageID, DecisionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := []PublicDecision{}
+	for _, d := range ds {
+		if d.Status != DecisionPassed && d.Status != DecisionCompleted {
+			continue
+		}
+		steps, err := m.decisionSteps(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		pd := PublicDecision{ID: d.ID, Title: d.Title, Category: d.Category, AmountFen: d.AmountFen, Status: d.Status, PassedOn: d.PassedOn, Disclosures: []StepRecord{}}
+		for _, s := range steps {
+			if !s.Counted {
+				continue
+			}
+			switch s.Step {
+			case StepRepresentatives, StepVillagers:
+				r := s
+				r.Minutes, r.NoticeOn, r.RefusalEn = "", "", ""
+				pd.Resolution = &r
+			case StepResolutionDisclosure, StepResultDisclosure:
+				if s.PostedFrom <= day {
+					pd.Disclosures = append(pd.Disclosures, s)
+				}
+			}
+		}
+		if len(pd.Disclosures) == 0 {
+			continue
+		}
+		if d.Status == DecisionCompleted {
+			pd.CompletedOn = d.CompletedOn
+		}
+		out = append(out, pd)
+	}
+	return out, nil
+}
+
+func dxID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFoundf("id")
+	}
+	return id, nil
+}

@@ -1,0 +1,714 @@
+package village
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"html/template"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"zhongshu/internal/directory"
+	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/chain"
+	"zhongshu/internal/platform/db"
+	"zhongshu/internal/platform/errs"
+	"zhongshu/internal/platform/web"
+)
+
+// The public portal (村务公开栏): no login, published items only, no
+// personal data. Pages are rendered at most once a second per village and
+// language and kept in memory, so a busy portal costs a map lookup; a
+// second is also the most a replica can lag behind a publication made on
+// another one, and the most a direct tampering of the store can stay
+// unnoticed on the village page (the disclosure page and its API verify on
+// every request). Browsers and proxies may keep a page a minute
+// (Cache-Control) and revalidate with its ETag.
+
+// publicTTL is how long a rendered public page is reused.
+const publicTTL = time.Second
+
+// publicMaxAge is the Cache-Control max-age of public pages, in seconds.
+const publicMaxAge = 60
+
+// maxPublicEntries bounds the cache (village × language × slide keys).
+const maxPublicEntries = 4096
+
+type pubEntry struct {
+	body    []byte
+	ctype   string
+	etag    string
+	mod     time.Time
+	at      time.Time
+	version string
+}
+
+type pubCache struct {
+	mu      sync.Mutex
+	entries map[string]*pubEntry
+}
+
+// storeVersion is a token that changes whenever the published disclosures
+// of a village (0: of any village) change in the store — through the
+// application or behind its back — read with one cheap query per request,
+// so that a cached page never hides a tampered record. On SQLite it is
+// the size and modification time of the database file and its
+// write-ahead log (two stat calls; every commit changes them); on PostgreSQL the
+// newest row version (xmin) and the row counts of the village's
+// disclosures and items, which every UPDATE, DELETE or INSERT changes.
+// "" (no version: rely on publicTTL) if the store cannot say.
+func (m *Module) storeVersion(ctx context.Context, villageID int64) string {
+	if m.DB.Dialect == db.SQLite {
+		if m.DB.Path == "" {
+			return ""
+		}
+		// Every commit, by this process or any other (the sqlite3 shell
+		// included), writes the write-ahead log (or, after a checkpoint,
+		// the database file): their sizes and modification times change.
+		b := make([]byte, 0, 64)
+		for _, f := range []string{m.DB.Path, m.DB.Path + "-wal"} {
+			st, err := os.Stat(f)
+			if err != nil {
+				b = append(b, '-')
+				continue
+			}
+			b = strconv.AppendInt(b, st.ModTime().UnixNano(), 36)
+			b = append(b, '.')
+			b = strconv.AppendInt(b, st.Size(), 36)
+			b = append(b, '/')
+		}
+		return string(b)
+	}
+	q := `SELECT (SELECT COUNT(*) FROM village_disclosures d WHERE d.village_id = ?) || '/' ||
+		COALESCE((SELECT MAX(d.xmin::text::bigint) FROM village_disclosures d WHERE d.village_id = ?), 0) || '/' ||
+		(SELECT COUNT(*) FROM village_disclosure_items i JOIN village_disclosures d ON d.id = i.disclosure_id WHERE d.village_id = ?) || '/' ||
+		COALESCE((SELECT MAX(i.xmin::text::bigint) FROM village_disclosure_items i JOIN village_disclosures d ON d.id = i.disclosure_id WHERE d.village_id = ?), 0)`
+	args := []any{villageID, villageID, villageID, villageID}
+	if villageID == 0 {
+		q = `SELECT (SELECT COUNT(*) FROM village_disclosures) || '/' || COALESCE((SELECT MAX(xmin::text::bigint) FROM village_disclosures), 0)`
+		args = nil
+	}
+	var v string
+	if err := m.DB.Q(ctx).QueryRowContext(ctx, q, args...).Scan(&v); err != nil {
+		return ""
+	}
+	return v
+}
+
+var pubCaches sync.Map // *Module → *pubCache
+
+func (m *Module) pubCache() *pubCache {
+	if c, ok := pubCaches.Load(m); ok {
+		return c.(*pubCache)
+	}
+	c, _ := pubCaches.LoadOrStore(m, &pubCache{entries: map[string]*pubEntry{}})
+	return c.(*pubCache)
+}
+
+// bufWriter captures a rendered page.
+type bufWriter struct {
+	h      http.Header
+	buf    bytes.Buffer
+	status int
+}
+
+func (b *bufWriter) Header() http.Header         { return b.h }
+func (b *bufWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+func (b *bufWriter) WriteHeader(s int)           { b.status = s }
+
+// servePublic answers a public GET from the cache, rebuilding the entry
+// when it is older than publicTTL or the store's version has moved, with Cache-Control, ETag and
+// Last-Modified, and 304 when the client's copy is current.
+func (m *Module) servePublic(w http.ResponseWriter, r *http.Request, key string, maxAge int, version string, build func() ([]byte, string, error)) error {
+	c := m.pubCache()
+	now := time.Now()
+	c.mu.Lock()
+	e := c.entries[key]
+	c.mu.Unlock()
+	if e == nil || now.Sub(e.at) >= publicTTL || e.version != version {
+		body, ctype, err := build()
+		if err != nil {
+			return err
+		}
+		h := fnv.New64a()
+		h.Write(body)
+		ne := &pubEntry{body: body, ctype: ctype, etag: fmt.Sprintf(`"%x"`, h.Sum64()), mod: now.UTC().Truncate(time.Second), at: now, version: version}
+		if e != nil && e.etag == ne.etag {
+			ne.mod = e.mod // unchanged content keeps its date
+		}
+		c.mu.Lock()
+		if len(c.entries) >= maxPublicEntries {
+			c.entries = map[string]*pubEntry{}
+		}
+		c.entries[key] = ne
+		c.mu.Unlock()
+		e = ne
+	}
+	hd := w.Header()
+	if maxAge > 0 {
+		hd.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
+	} else {
+		// The client revalidates every time (a QR check must be current);
+		// the ETag makes that a 304.
+		hd.Set("Cache-Control", "no-cache")
+	}
+	hd.Set("ETag", e.etag)
+	hd.Set("Last-Modified", e.mod.Format(http.TimeFormat))
+	hd.Add("Vary", "Accept-Language, Cookie")
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/")); t == e.etag || t == "*" {
+				w.WriteHeader(http.StatusNotModified)
+				return nil
+			}
+		}
+	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !e.mod.After(t) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
+	hd.Set("Content-Type", e.ctype)
+	_, err := w.Write(e.body)
+	return err
+}
+
+// renderPublic renders a page into bytes for the cache. The page is
+// prepared as for an anonymous visitor: whoever is signed in, a cached
+// public page carries nothing of theirs.
+func (m *Module) renderPublic(r *http.Request, name string, pg *web.Page) ([]byte, string, error) {
+	bw := &bufWriter{h: http.Header{}}
+	if err := m.Views.Render(bw, anonymous(r), http.StatusOK, name, pg); err != nil {
+		return nil, "", err
+	}
+	return bw.buf.Bytes(), bw.h.Get("Content-Type"), nil
+}
+
+// anonymous is r without its principal (a public page is the same for all).
+func anonymous(r *http.Request) *http.Request {
+	if web.Principal(r) == nil {
+		return r
+	}
+	r2 := r.Clone(anonCtx{r.Context()})
+	r2.URL.RawQuery = ""
+	return r2
+}
+
+// anonCtx hides the principal's context value from the views.
+type anonCtx struct{ context.Context }
+
+func (c anonCtx) Value(key any) any {
+	v := c.Context.Value(key)
+	if _, isPrincipal := v.(*auth.Principal); isPrincipal {
+		return nil
+	}
+	return v
+}
+
+func jsonBytes(v any) ([]byte, string, error) {
+	b, err := json.Marshal(v)
+	return b, "application/json; charset=utf-8", err
+}
+
+// origin is the site's public address for QR codes: the configured
+// PublicURL, else the address the request came in on.
+func (m *Module) origin(r *http.Request) string {
+	if m.PublicURL != "" {
+		return m.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// ---- public facts ----
+
+// PublicVillage is what the portal says about a village.
+type PublicVillage struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	Secretary    string `json:"secretary"`
+	Households   int    `json:"households"`
+	PartyMembers int    `json:"party_members"`
+	OneShoulder  bool   `json:"one_shoulder"`
+}
+
+func publicVillage(v *directory.Village) PublicVillage {
+	return PublicVillage{ID: v.ID, Name: v.Name, Secretary: v.Secretary, Households: v.Households, PartyMembers: v.PartyMembers, OneShoulder: v.OneShoulder}
+}
+
+// ---- /public ----
+
+type portalHome struct {
+	Villages []portalHomeVillage `json:"villages"`
+}
+
+type portalHomeVillage struct {
+	PublicVillage
+	Disclosures int    `json:"disclosures"`
+	Latest      string `json:"latest_published_on"`
+}
+
+func (m *Module) portalHomeData(ctx context.Context) (*portalHome, error) {
+	vs, err := m.Dir.VillageList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[int64]portalHomeVillage{}
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT village_id, COUNT(*), MAX(published_on) FROM village_disclosures WHERE status = 'published' GROUP BY village_id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var h portalHomeVillage
+		if err := rows.Scan(&id, &h.Disclosures, &h.Latest); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		counts[id] = h
+	}
+	rows.Close()
+	out := &portalHome{Villages: []portalHomeVillage{}}
+	for i := range vs {
+		h := counts[vs[i].ID]
+		h.PublicVillage = publicVillage(&vs[i])
+		out.Villages = append(out.Villages, h)
+	}
+	return out, rows.Err()
+}
+
+func (m *Module) pagePortalHome(w http.ResponseWriter, r *http.Request) error {
+	return m.servePublic(w, r, "home:"+web.Lang(r), publicMaxAge, m.storeVersion(r.Context(), 0), func() ([]byte, string, error) {
+		d, err := m.portalHomeData(r.Context())
+		if err != nil {
+			return nil, "", err
+		}
+		return m.renderPublic(r, "portal_home", &web.Page{Title: m.Views.Cat.T(web.Lang(r), "portal.title"), D: d})
+	})
+}
+
+func (m *Module) apiPortalHome(w http.ResponseWriter, r *http.Request) error {
+	return m.servePublic(w, r, "api:home", publicMaxAge, m.storeVersion(r.Context(), 0), func() ([]byte, string, error) {
+		d, err := m.portalHomeData(r.Context())
+		if err != nil {
+			return nil, "", err
+		}
+		return jsonBytes(d)
+	})
+}
+
+// ---- /public/villages/{id} ----
+
+// PortalBlock is one rendered part of a village's public page.
+type PortalBlock struct {
+	Key   string        `json:"key"`
+	Title string        `json:"title"`
+	HTML  template.HTML `json:"-"`
+	Data  any           `json:"data"`
+}
+
+type portalVillage struct {
+	Village PublicVillage `json:"village"`
+	ChainOK bool          `json:"chain_ok"`
+	Blocks  []PortalBlock `json:"blocks"`
+}
+
+// portalVillageData loads every part's block; with html, each is rendered
+// through its page's "portal_block" in the request's language.
+func (m *Module) portalVillageData(r *http.Request, v *directory.Village, html bool) (*portalVillage, error) {
+	ctx := r.Context()
+	out := &portalVillage{Village: publicVillage(v), ChainOK: true, Blocks: []PortalBlock{}}
+	lang := web.Lang(r)
+	for _, part := range portal() {
+		if part.Load == nil {
+			continue
+		}
+		b := PortalBlock{Key: part.Key, Title: m.Views.Cat.T(lang, part.Key)}
+		data, err := part.Load(m, ctx, v.ID)
+		if err == nil && html && part.Page != "" {
+			pg := m.Views.Prepare(anonymous(r), &web.Page{D: data})
+			pg.P, pg.Nav, pg.Flash = nil, nil, ""
+			b.HTML, err = m.Views.Fragment(part.Page, "portal_block", pg)
+		}
+		if err != nil {
+			// One part failing does not take the village's board down: its
+			// block says so and the error goes to the log.
+			web.Logger.Error("portal block", "part", part.Key, "village", v.ID, "err", err)
+			b.HTML = template.HTML(`<p class="alert alert-warn">` + template.HTMLEscapeString(m.Views.Cat.T(lang, "portal.block_failed")) + `</p>`)
+			data = nil
+		}
+		if db, ok := data.(*disclosuresBlock); ok && !db.Chain.OK {
+			out.ChainOK = false
+		} else if part.Key == "portal.disclosures" && data == nil {
+			out.ChainOK = false
+		}
+		b.Data = data
+		out.Blocks = append(out.Blocks, b)
+	}
+	return out, nil
+}
+
+func (m *Module) pagePortalVillage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return m.servePublic(w, r, fmt.Sprintf("village:%d:%s", id, web.Lang(r)), publicMaxAge, m.storeVersion(r.Context(), id), func() ([]byte, string, error) {
+		v, err := m.village(r.Context(), id)
+		if err != nil {
+			return nil, "", err
+		}
+		d, err := m.portalVillageData(r, v, true)
+		if err != nil {
+			return nil, "", err
+		}
+		return m.renderPublic(r, "portal_village", &web.Page{Title: v.Name + " · " + m.Views.Cat.T(web.Lang(r), "portal.board"), D: d})
+	})
+}
+
+func (m *Module) apiPortalVillage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return m.servePublic(w, r, fmt.Sprintf("api:village:%d:%s", id, web.Lang(r)), publicMaxAge, m.storeVersion(r.Context(), id), func() ([]byte, string, error) {
+		v, err := m.village(r.Context(), id)
+		if err != nil {
+			return nil, "", err
+		}
+		d, err := m.portalVillageData(r, v, false)
+		if err != nil {
+			return nil, "", err
+		}
+		slides, err := m.slides(r.Context(), v.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		return jsonBytes(struct {
+			*portalVillage
+			Slides []Slide `json:"slides"`
+		}{d, slides})
+	})
+}
+
+// ---- the disclosures block ----
+
+// disclosuresBlock is the disclosures part of a village's public page: the
+// current version of every published disclosure, newest period first, the
+// superseded versions, and whether the village's chain verifies.
+type disclosuresBlock struct {
+	VillageID int64         `json:"village_id"`
+	Current   []*Disclosure `json:"current"`
+	History   []*Disclosure `json:"superseded"`
+	Chain     ChainCheck    `json:"chain"`
+}
+
+// ByKind returns the current disclosures of a kind (for the template).
+func (b *disclosuresBlock) ByKind(kind string) []*Disclosure {
+	var out []*Disclosure
+	for _, d := range b.Current {
+		if d.Kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Kinds lists the kinds in page order.
+func (b *disclosuresBlock) Kinds() []string { return DisclosureKinds }
+
+func loadDisclosuresBlock(m *Module, ctx context.Context, villageID int64) (any, error) {
+	ds, err := m.villageDisclosures(ctx, villageID, DisclosureFilter{PublishedOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	b := &disclosuresBlock{VillageID: villageID, Current: []*Disclosure{}, History: []*Disclosure{}}
+	for _, d := range ds {
+		if d.Status == StatusSuperseded {
+			b.History = append(b.History, d)
+		} else {
+			b.Current = append(b.Current, d)
+		}
+	}
+	if b.Chain, err = m.VerifyVillage(ctx, villageID); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// disclosureSlides gives the screen the latest disclosure of each kind,
+// and a warning slide first when the village's chain does not verify.
+func disclosureSlides(m *Module, ctx context.Context, villageID int64) ([]Slide, error) {
+	data, err := loadDisclosuresBlock(m, ctx, villageID)
+	if err != nil {
+		return nil, err
+	}
+	b := data.(*disclosuresBlock)
+	var out []Slide
+	if !b.Chain.OK {
+		s := Slide{Kind: "disclosure", Title: "公开记录校验未通过：已被篡改", Sub: "Published records fail verification: altered", Alert: true}
+		if b.Chain.Break != nil {
+			s.Lines = []string{b.Chain.Break.String()}
+		}
+		out = append(out, s)
+	}
+	for _, k := range DisclosureKinds {
+		ds := b.ByKind(k)
+		if len(ds) == 0 {
+			continue
+		}
+		d := ds[0]
+		s := Slide{Kind: "disclosure", Title: fmt.Sprintf("%s公开 · %s", kindZh(d.Kind), d.Period), Sub: d.Title}
+		if d.Version > 1 {
+			s.Sub += fmt.Sprintf("（第 %d 版，更正理由：%s）", d.Version, d.Reason)
+		}
+		for i, it := range d.Items {
+			if i == 7 {
+				s.Lines = append(s.Lines, fmt.Sprintf("…… 共 %d 项，详见公开栏", len(d.Items)))
+				break
+			}
+			line := it.Title
+			if it.Body != "" && it.AmountFen == nil {
+				line += "：" + clip(it.Body, 42)
+			}
+			if it.AmountFen != nil {
+				line += "　" + discYuan(*it.AmountFen) + " 元"
+			}
+			s.Lines = append(s.Lines, line)
+		}
+		if len(d.Items) == 0 && d.Body != "" {
+			s.Lines = append(s.Lines, d.Body)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// clip shortens s to n characters with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// discYuan formats fen as yuan with thousands separators.
+func discYuan(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	s := fmt.Sprintf("%d.%02d", fen/100, fen%100)
+	// thousands separators
+	intPart, frac := s[:len(s)-3], s[len(s)-3:]
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String() + frac
+	}
+	return b.String() + frac
+}
+
+// ---- /public/disclosures/{id} ----
+
+// PublicDisclosure is a published disclosure as anyone may check it: its
+// content, its versions, and whether the village's chain verifies.
+type PublicDisclosure struct {
+	*Disclosure
+	Village   PublicVillage `json:"village"`
+	ChainOK   bool          `json:"chain_ok"`
+	ContentOK bool          `json:"content_ok"` // this record's own hash matches its content
+	Chain     ChainCheck    `json:"chain"`
+	History   []*Disclosure `json:"versions"`
+	URL       string        `json:"url"`
+	QR        string        `json:"qr"`
+	Printed   *PrintedCheck `json:"printed,omitempty"`
+	Latest    int64         `json:"latest_id"`
+}
+
+// PrintedCheck compares the hash printed under a QR code with the record.
+type PrintedCheck struct {
+	Given   string `json:"given"`
+	Matches bool   `json:"matches"` // the printed hash is this record's and the chain verifies
+}
+
+func (m *Module) publicDisclosure(r *http.Request) (*PublicDisclosure, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx := r.Context()
+	d, err := m.disclosure(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Published() {
+		return nil, errs.NotFoundf("公开") // drafts are never public
+	}
+	v, err := m.village(ctx, d.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	d.VillageName = v.Name
+	c, err := m.VerifyVillage(ctx, d.VillageID)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := m.history(ctx, d.SeriesID, true)
+	if err != nil {
+		return nil, err
+	}
+	pd := &PublicDisclosure{Disclosure: d, Village: publicVillage(v), Chain: c, History: hist, Latest: d.ID,
+		ContentOK: chain.Hash(d.PrevHash, disclosurePayload(d)) == d.Hash}
+	pd.ChainOK = c.OK && pd.ContentOK
+	for _, h := range hist {
+		if h.Status != StatusSuperseded {
+			pd.Latest = h.ID
+		}
+	}
+	pd.URL = fmt.Sprintf("%s/public/disclosures/%d?h=%s", m.origin(r), d.ID, d.Short())
+	pd.QR = fmt.Sprintf("/public/disclosures/%d/qr.png", d.ID)
+	if h := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("h"))); h != "" {
+		if len(h) > 64 {
+			h = h[:64]
+		}
+		pd.Printed = &PrintedCheck{Given: h, Matches: h == d.Short() && pd.ChainOK}
+	}
+	return pd, nil
+}
+
+// disclosureCacheKey keys a disclosure's public page or JSON, and returns
+// the store version of its village: the cached copy is rebuilt — its chain
+// walked again — as soon as anything of that village's disclosures changes
+// in the store, through the application or behind its back, so a QR check
+// never reads a stale "not altered". Only the plain page and the one
+// printed hash that can match (16 hex digits) are cached, so made-up ?h=
+// values cannot flood the cache.
+func (m *Module) disclosureCacheKey(r *http.Request, kind string) (key, version string, ok bool) {
+	id, err := pathID(r)
+	if err != nil {
+		return "", "", false
+	}
+	h := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("h")))
+	if h != "" && (len(h) != 16 || strings.Trim(h, "0123456789abcdef") != "") {
+		return "", "", false
+	}
+	var village int64
+	if err := m.DB.Q(r.Context()).QueryRowContext(r.Context(), `SELECT village_id FROM village_disclosures WHERE id = ?`, id).Scan(&village); err != nil {
+		return "", "", false
+	}
+	version = m.storeVersion(r.Context(), village)
+	if version == "" {
+		return "", "", false
+	}
+	return fmt.Sprintf("%s:disclosure:%d:%s:%s", kind, id, h, web.Lang(r)), version, true
+}
+
+func (m *Module) pagePublicDisclosure(w http.ResponseWriter, r *http.Request) error {
+	build := func() ([]byte, string, error) {
+		pd, err := m.publicDisclosure(r)
+		if err != nil {
+			return nil, "", err
+		}
+		return m.renderPublic(r, "portal_disclosure", &web.Page{Title: pd.Title, D: pd})
+	}
+	if key, version, ok := m.disclosureCacheKey(r, "page"); ok {
+		return m.servePublic(w, r, key, 0, version, build)
+	}
+	body, ctype, err := build()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Content-Type", ctype)
+	_, err = w.Write(body)
+	return err
+}
+
+func (m *Module) apiPublicDisclosure(w http.ResponseWriter, r *http.Request) error {
+	build := func() ([]byte, string, error) {
+		pd, err := m.publicDisclosure(r)
+		if err != nil {
+			return nil, "", err
+		}
+		return jsonBytes(pd)
+	}
+	if key, version, ok := m.disclosureCacheKey(r, "api"); ok {
+		return m.servePublic(w, r, key, 0, version, build)
+	}
+	body, ctype, err := build()
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Content-Type", ctype)
+	_, err = w.Write(body)
+	return err
+}
+
+// qrPNG serves the QR code of a published disclosure: its public page with
+// the first 16 hex digits of its hash, for the printed bulletin-board copy.
+func (m *Module) qrPNG(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var hash, status string
+	err = m.DB.Q(r.Context()).QueryRowContext(r.Context(), `SELECT hash, status FROM village_disclosures WHERE id = ?`, id).Scan(&hash, &status)
+	if err != nil || status == StatusDraft || len(hash) < 16 {
+		return errs.NotFoundf("公开")
+	}
+	url := fmt.Sprintf("%s/public/disclosures/%d?h=%s", m.origin(r), id, hash[:16])
+	return m.servePublic(w, r, "qr:"+url, 86400, "", func() ([]byte, string, error) {
+		png, err := qrcode.Encode(url, qrcode.Medium, 320)
+		return png, "image/png", err
+	})
+}
+
+// villageQR is the QR code of a village's public page (shown on the
+// electronic screen and the portal).
+func (m *Module) villageQR(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	url := fmt.Sprintf("%s/public/villages/%d", m.origin(r), id)
+	return m.servePublic(w, r, "qr:"+url, 86400, "", func() ([]byte, string, error) {
+		if _, err := m.village(r.Context(), id); err != nil {
+			return nil, "", err
+		}
+		png, err := qrcode.Encode(url, qrcode.Medium, 320)
+		return png, "image/png", err
+	})
+}
+
+func init() {
+	routeParts = append(routeParts, func(m *Module, r *web.Router) {
+		r.Handle("GET /public", web.Handler(m.pagePortalHome))
+		r.Handle("GET /api/v1/public/villages", web.Handler(m.apiPortalHome))
+		r.Handle("GET /public/villages/{id}", web.Handler(m.pagePortalVillage))
+		r.Handle("GET /public/villages/{id}/qr.png", web.Handler(m.villageQR))
+		r.Handle("GET /api/v1/public/villages/{id}", web.Handler(m.apiPortalVillage))
+		r.Handle("GET /public/disclosures/{id}", web.Handler(m.pagePublicDisclosure))
+		r.Handle("GET /public/disclosures/{id}/qr.png", web.Handler(m.qrPNG))
+		r.Handle("GET /api/v1/public/disclosures/{id}", web.Handler(m.apiPublicDisclosure))
+	})
+	portalParts = append(portalParts, PortalPart{Order: 10, Key: "portal.disclosures", Page: "disclosures_portal", Load: loadDisclosuresBlock, Screen: disclosureSlides})
+}
