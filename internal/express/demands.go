@@ -130,7 +130,12 @@ func (m *Module) createDemand(ctx context.Context, p *auth.Principal, in DemandI
 	if err := m.Auth.Authorize(ctx, p, PermRaise, auth.Object{Enterprise: in.EnterpriseID}, "demand", ""); err != nil {
 		return 0, err
 	}
-	in.Title, in.Description, in.Source = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.Source)
+	in.Title, in.Description, in.Source, in.Category = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.Source), strings.TrimSpace(in.Category)
+	for code, zh := range demandCategoryZh {
+		if in.Category == zh {
+			in.Category = code // 生产经营困难 … as the enterprise says it, like the ratings
+		}
+	}
 	if in.Source == "" {
 		switch {
 		case auth.Can(p, PermOffice, auth.Anything):

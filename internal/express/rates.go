@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"zhongshu/internal/platform/audit"
@@ -39,8 +40,9 @@ func init() {
 //     (ResolvedInTime, those resolved on or before their resolve-by day,
 //     is shown beside it);
 //   - satisfaction rate (满意率) = (Satisfied + Basically) ÷ Rated, where
-//     Rated is the demands rated on a day in the period (their current
-//     rating: a reopened demand counts once, with the rating it has now).
+//     Rated is the demands rated on a day in the period (their latest
+//     rating: a reopened demand counts once, with its new rating once
+//     given, and until then with the 不满意 that reopened it).
 //
 // A rate with a zero denominator is absent (nil), not 0 or 100%.
 type DeptRates struct {
@@ -305,7 +307,29 @@ func (m *Module) allRates(ctx context.Context, from, to string) ([]DeptRates, Ra
 	if err != nil {
 		return nil, w, err
 	}
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT lead_department_id, routed_on, respond_by, responded_on, resolve_by, resolved_on, rating, rated_on
+	// A demand reopened after 不满意 and not rated again keeps that rating
+	// (from its history) until a new one replaces it: reopening must not
+	// take an unsatisfied rating out of the department's satisfaction rate.
+	prev := map[int64][2]string{}
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT h.demand_id, h.detail, h.day FROM demand_history h JOIN demands d ON d.id = h.demand_id
+		WHERE h.transition = 'rated' AND d.reopened = TRUE AND d.rating = '' ORDER BY h.id`)
+	if err != nil {
+		return nil, w, err
+	}
+	for rows.Next() {
+		var id int64
+		var rating, day string
+		if err := rows.Scan(&id, &rating, &day); err != nil {
+			rows.Close()
+			return nil, w, err
+		}
+		prev[id] = [2]string{rating, day}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, w, err
+	}
+	rows, err = m.DB.Q(ctx).QueryContext(ctx, `SELECT id, lead_department_id, routed_on, respond_by, responded_on, resolve_by, resolved_on, rating, rated_on
 		FROM demands WHERE lead_department_id IS NOT NULL`)
 	if err != nil {
 		return nil, w, err
@@ -313,9 +337,13 @@ func (m *Module) allRates(ctx context.Context, from, to string) ([]DeptRates, Ra
 	by := map[int64][]rateDemand{}
 	for rows.Next() {
 		var d rateDemand
-		if err := rows.Scan(&d.Dept, &d.RoutedOn, &d.RespondBy, &d.RespondedOn, &d.ResolveBy, &d.ResolvedOn, &d.Rating, &d.RatedOn); err != nil {
+		var id int64
+		if err := rows.Scan(&id, &d.Dept, &d.RoutedOn, &d.RespondBy, &d.RespondedOn, &d.ResolveBy, &d.ResolvedOn, &d.Rating, &d.RatedOn); err != nil {
 			rows.Close()
 			return nil, w, err
+		}
+		if p, ok := prev[id]; ok && d.Rating == "" && slices.Contains(demandRatings, p[0]) {
+			d.Rating, d.RatedOn = p[0], p[1]
 		}
 		by[d.Dept] = append(by[d.Dept], d)
 	}

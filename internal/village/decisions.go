@@ -101,6 +101,8 @@ var DecisionCategories = []string{"project", "land", "collective_assets", "borro
 
 func (m *Module) checkDecision(in *DecisionInput) error {
 	in.Title, in.Category, in.Description, in.ProposedOn = strings.TrimSpace(in.Title), strings.TrimSpace(in.Category), strings.TrimSpace(in.Description), strings.TrimSpace(in.ProposedOn)
+	// "Public-Welfare" and "public welfare" are the code public_welfare.
+	in.Category = strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(in.Category))
 	if in.ProposedOn == "" {
 		in.ProposedOn = clock.Day(m.Clock.Now())
 	}
@@ -411,6 +413,23 @@ func (m *Module) passedDecision(ctx context.Context, villageID, decisionID int64
 			fmt.Sprintf("the linked decision “%s” is %s, not passed through 四议两公开 (RULES.md §2, 1.9)", title, status))
 	}
 	return &Decision{ID: decisionID, VillageID: v, Status: status, Title: title}, nil
+}
+
+// resolvedDecision refuses a passed decision without a resolution of the
+// villagers or their representatives (④): a matter outside the procedure
+// list passes with the two committees (②), but a tier-3 expenditure needs
+// the whole 四议两公开 procedure (RULES.md §2, 1.9).
+func (m *Module) resolvedDecision(ctx context.Context, d *Decision) error {
+	var resolved int
+	if err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM village_decision_steps WHERE decision_id = ? AND counted = TRUE AND step IN (?, ?)`,
+		d.ID, StepRepresentatives, StepVillagers).Scan(&resolved); err != nil {
+		return err
+	}
+	if resolved == 0 {
+		return errs.Field("decision_id", fmt.Sprintf("关联的决策“%s”只经两委商议通过，未经村民代表会议或村民会议决议（④），第三档支出须经完整的四议两公开程序（RULES.md §2、1.9）", d.Title),
+			fmt.Sprintf("the linked decision “%s” passed the two committees only, without a resolution of the villagers or their representatives (④); a tier-3 expenditure needs the whole 四议两公开 procedure (RULES.md §2, 1.9)", d.Title))
+	}
+	return nil
 }
 
 // PublicDecision is a passed decision as the portal shows it: the matter,

@@ -94,6 +94,9 @@ type StepInput struct {
 	CompletedOn   string `json:"completed_on,omitempty"`
 	Urgent        bool   `json:"urgent,omitempty"`
 	ImplementedOn string `json:"implemented_on,omitempty"`
+	PlanSentDate  string `json:"plan_sent_date,omitempty"`
+	PlanNotice    *int   `json:"plan_notice_days,omitempty"`
+	NoticeGiven   *int   `json:"villager_notice_days,omitempty"`
 }
 
 // StepRecord is a step as stored: counted, or a non-counting attempt.
@@ -307,6 +310,15 @@ func (in *StepInput) normalise() {
 		in.NoticeOn = in.NoticeDate
 	}
 	in.Emergency = in.Emergency || in.Urgent
+	if in.PlanSentOn == "" {
+		in.PlanSentOn = in.PlanSentDate
+	}
+	if in.PlanDays == nil {
+		in.PlanDays = in.PlanNotice
+	}
+	if in.NoticeDays == nil {
+		in.NoticeDays = in.NoticeGiven
+	}
 	for _, d := range []*int{in.PostingDays, in.PeriodDays} {
 		if in.Days == 0 && d != nil {
 			in.Days = *d

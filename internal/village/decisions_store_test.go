@@ -265,6 +265,17 @@ func TestExpendituresStore(t *testing.T) {
 		if od, err = e.M.RecordStep(ctx, sec, od.ID, StepInput{Step: StepProposal, Merged: true, Date: "2021-06-01", Expected: 6, Present: 6, For: 6}); err != nil || od.Status != DecisionPassed {
 			t.Fatalf("other matter: %v %+v", err, od)
 		}
+		// Passed by the two committees alone is not enough for tier 3
+		// (RULES.md 1.9): it needs ③ and ④ too.
+		if _, err := e.M.LinkDecision(ctx, sec, big.ID, od.ID); errs.KindOf(err) != errs.Invalid || !strings.Contains(err.Error(), "1.9") {
+			t.Fatalf("linking a two-committee decision to tier 3: %v", err)
+		}
+		for _, in := range []StepInput{{Step: StepPartyReview, Date: "2021-06-01", Expected: 30, Present: 30, For: 30},
+			{Step: StepRepresentatives, Date: "2021-06-01", Expected: 15, Present: 15, For: 15}} {
+			if od, err = e.M.RecordStep(ctx, sec, od.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if big, err = e.M.LinkDecision(ctx, sec, big.ID, od.ID); err != nil || big.Blocked != "" {
 			t.Fatalf("linking a passed decision: %v %+v", err, big)
 		}

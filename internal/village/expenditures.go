@@ -235,8 +235,14 @@ func (m *Module) createExpenditure(ctx context.Context, userID, personID, villag
 	}
 	tier := ExpenditureTier(rv.Rules, in.AmountFen)
 	if in.DecisionID != 0 {
-		if _, err := m.passedDecision(ctx, villageID, in.DecisionID); err != nil {
+		d, err := m.passedDecision(ctx, villageID, in.DecisionID)
+		if err != nil {
 			return 0, err
+		}
+		if tier == 3 {
+			if err := m.resolvedDecision(ctx, d); err != nil {
+				return 0, err
+			}
 		}
 	}
 	signs := RequiredSigns(rv.Rules, tier, v.OneShoulder)
@@ -327,8 +333,11 @@ func (m *Module) decisionGate(ctx context.Context, e *Expenditure) error {
 		return errs.Field("decision_id", fmt.Sprintf("支出 %s 元超过 %s 元，属第三档：须先关联已通过的四议两公开决策，才能签批或支付（RULES.md §2、1.9）", yuan(e.AmountFen), yuan(rv.Tier2MaxFen)),
 			fmt.Sprintf("%s yuan is above %s yuan (tier 3): link a passed 四议两公开 decision before any signature or payment (RULES.md §2, 1.9)", yuan(e.AmountFen), yuan(rv.Tier2MaxFen)))
 	}
-	_, err := m.passedDecision(ctx, e.VillageID, e.DecisionID)
-	return err
+	d, err := m.passedDecision(ctx, e.VillageID, e.DecisionID)
+	if err != nil {
+		return err
+	}
+	return m.resolvedDecision(ctx, d)
 }
 
 // LinkDecision links a passed decision of the village to a request not yet
@@ -359,8 +368,14 @@ func (m *Module) LinkDecision(ctx context.Context, p *auth.Principal, id, decisi
 		if e.DecisionID != 0 {
 			return errs.New(errs.Conflict, "该支出已关联决策", "a decision is already linked")
 		}
-		if _, err := m.passedDecision(ctx, v, decisionID); err != nil {
+		d, err := m.passedDecision(ctx, v, decisionID)
+		if err != nil {
 			return err
+		}
+		if e.Tier == 3 {
+			if err := m.resolvedDecision(ctx, d); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE village_expenditures SET decision_id = ? WHERE id = ?`, decisionID, id); err != nil {
 			return err

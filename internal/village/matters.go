@@ -165,14 +165,18 @@ func (m *Module) checkMatter(ctx context.Context, villageID int64, in *MatterInp
 			fmt.Sprintf("the deadline %s is before the day raised %s", in.Deadline, in.RaisedOn)))
 	}
 	if in.ResponsibleID > 0 {
+		// An absent person and one without a post in this village get the
+		// same answer, without a name: an id is no way to look people up.
 		name, err := m.svPersonName(ctx, "responsible_person_id", in.ResponsibleID)
-		if err != nil {
-			l = append(l, errs.As(err))
-		} else if ok, err := m.svHoldsPost(ctx, in.ResponsibleID, villageID, ""); err != nil {
-			return err
-		} else if !ok {
-			l = append(l, errs.Field("responsible_person_id", fmt.Sprintf("%s 不是本村的村干部，不能作为责任人；可直接填写责任人姓名", name),
-				fmt.Sprintf("%s holds no post in this village; name the responsible person instead", name)))
+		ok := err == nil
+		if ok {
+			if ok, err = m.svHoldsPost(ctx, in.ResponsibleID, villageID, ""); err != nil {
+				return err
+			}
+		}
+		if !ok {
+			l = append(l, errs.Field("responsible_person_id", fmt.Sprintf("本村没有编号为 %d 的村干部，不能作为责任人；可直接填写责任人姓名", in.ResponsibleID),
+				fmt.Sprintf("no official of this village has the id %d; name the responsible person instead", in.ResponsibleID)))
 		} else {
 			in.ResponsibleName = name
 		}
