@@ -214,6 +214,20 @@ func TestVillageChecksFixedHandles(t *testing.T) {
 		if st := sec.json("POST", "/api/v1/villages/1/decisions", `{"title":"村民健身广场","category":"Public-Welfare","amount_fen":0}`, &pw); st != 201 || pw.Category != "public_welfare" {
 			t.Errorf("category Public-Welfare: %d %+v", st, pw)
 		}
+		// …and so is its Chinese name; an unknown category is refused,
+		// naming the categories that exist.
+		for name, code := range map[string]string{"征地补偿": "compensation", "工程项目": "project", "村规民约": "village_rules", "举债": "borrowing", "其他": "other"} {
+			pw.Category = ""
+			if st := sec.json("POST", "/api/v1/villages/1/decisions", `{"title":"村民健身广场","category":"`+name+`","amount_fen":0}`, &pw); st != 201 || pw.Category != code {
+				t.Errorf("category %s: %d %+v", name, st, pw)
+			}
+		}
+		for _, bad := range []string{"修路", "roads"} {
+			if st, _, b := vcRaw(sec, "POST", "/api/v1/villages/1/decisions", `{"title":"村民健身广场","category":"`+bad+`","amount_fen":0}`); st != 422 ||
+				!strings.Contains(b, `"field":"category"`) || !strings.Contains(b, bad) || !strings.Contains(b, "compensation") || !strings.Contains(b, "village_rules") {
+				t.Errorf("unknown category %s: %d %s", bad, st, b)
+			}
+		}
 
 		// Expenditures answer their tier at exactly the thresholds (§2).
 		for _, c := range []struct {

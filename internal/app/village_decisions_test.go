@@ -50,6 +50,11 @@ func dxVillage2Draft(t *testing.T, e *env) int64 {
 func TestVillageDecisions(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
 		sec := e.as("village_secretary")
+		// RULES.md 1.8: representatives are authorised by default; this
+		// village's 村民会议 has not authorised them.
+		if st, b := e.as("committee").do("POST", "/api/v1/villages/1/rules", `{"valid_from":"2021-12-01","reason":"本村村民会议未授权村民代表会议（RULES.md 1.8）","rules":{"representatives_may":false}}`); st != 201 {
+			t.Fatalf("rules: %d %s", st, b)
+		}
 		var d dxDecision
 		if st := sec.json("POST", "/api/v1/villages/1/decisions", `{"title":"村民文化广场建设","category":"project","amount_fen":5000000}`, &d); st != 201 {
 			t.Fatalf("create: %d", st)
@@ -94,7 +99,8 @@ func TestVillageDecisions(t *testing.T) {
 		if st := sec.json("POST", path, `{"step":"party_review","date":"2021-12-10","expected":30,"present":20,"for":16,"against":4,"abstain":0,"plan_sent_on":"2021-12-07"}`, &d); st != 201 {
 			t.Fatalf("party review: %d", st)
 		}
-		// RULES.md 1.8: a project needs the villagers' meeting.
+		// RULES.md 1.8: a project needs the villagers' meeting (where the
+		// representatives are not authorised).
 		refused(`{"step":"representative_resolution","date":"2021-12-12","expected":15,"present":15,"for":15,"against":0,"abstain":0}`, "RULES.md 1.8")
 		// RULES.md 1.7: exactly half of the adults is no quorum.
 		refused(`{"step":"villager_resolution","date":"2021-12-12","expected":800,"present":400,"for":300,"against":0,"abstain":0,"basis":"adults"}`, "RULES.md 1.7")

@@ -80,6 +80,21 @@ func TestVillageDisclosuresAPI(t *testing.T) {
 		if st != 422 || !strings.Contains(body, "posting_days") || !strings.Contains(body, "RULES.md 1.10") {
 			t.Errorf("short posting: %d %s", st, body)
 		}
+		// A minimal body (kind, period, title, items): posted on the
+		// bulletin board (公开栏) by default, for the rules' posting period.
+		var min struct {
+			discJSON
+			Channels []string `json:"channels"`
+		}
+		if st := sec.json("POST", "/api/v1/villages/1/disclosures", `{"kind":"village","period":"2021-11","title":"东王村2021年11月村务公开","items":[{"title":"低保评议","body":"新增 1 户"}]}`, &min); st != 201 ||
+			strings.Join(min.Channels, ",") != "bulletin_board" || min.PostingDays != 7 {
+			t.Errorf("minimal body: %d %+v", st, min)
+		}
+		// Unknown channels are still refused.
+		st, body = sec.do("POST", "/api/v1/villages/1/disclosures", `{"kind":"village","period":"2021-10","title":"东王村2021年10月村务公开","items":[{"title":"低保评议"}],"channels":["radio"]}`)
+		if st != 422 || !strings.Contains(body, `"field":"channels"`) || !strings.Contains(body, "radio") {
+			t.Errorf("unknown channel: %d %s", st, body)
+		}
 		st, body = sec.do("POST", fmt.Sprintf("/api/v1/disclosures/%d/corrections", d.ID), `{"title":"改"}`)
 		if st != 422 || !strings.Contains(body, `"field":"reason"`) {
 			t.Errorf("correction without reason: %d %s", st, body)

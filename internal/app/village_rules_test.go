@@ -52,7 +52,16 @@ func TestVillageRules(t *testing.T) {
 			v.Set("f_"+f, strings.Split(strings.Split(b, `name="f_`+f+`" rows="2">`)[1], `<`)[0])
 		}
 		v.Set("f_review_department", "SOC")
-		v.Set("f_merge_allowed", "on")
+		// Check boxes as the page shows them (merge_allowed and, since
+		// RULES.md 1.8's default, representatives_may are on).
+		for _, f := range []string{"merge_allowed", "representatives_may", "committee_sees_leads"} {
+			if strings.Contains(b, `name="f_`+f+`" checked`) {
+				v.Set("f_"+f, "on")
+			}
+		}
+		if v.Get("f_merge_allowed") != "on" || v.Get("f_representatives_may") != "on" {
+			t.Fatalf("rules page check boxes: %v", v)
+		}
 		v.Set("f_posting_days", "10")
 		st, body, loc := com.form("/villages/2/rules", v)
 		if st != 303 || loc != "/villages/2/rules?ok=1" {

@@ -161,8 +161,13 @@ func TestChecksStepOrder(t *testing.T) {
 			}
 		}
 	}
-	// A 村民会议 matter cannot be decided by the representatives (1.8).
+	// A 村民会议 matter cannot be decided by the representatives where the
+	// 村民会议 has not authorised them (1.8; the default authorises them).
 	p := vcProc(true, "project", StepProposal, StepConsultation, StepPartyReview)
+	if _, bad := judgeStep(p, inputs[StepRepresentatives]); bad != nil {
+		t.Errorf("authorised representatives deciding a villagers' matter: %v", bad)
+	}
+	p.Rules.RepresentativesMay = false
 	if _, bad := judgeStep(p, inputs[StepRepresentatives]); bad == nil || !strings.Contains(bad.En, "1.8") {
 		t.Errorf("representatives deciding a villagers' matter: %v", bad)
 	}
@@ -432,8 +437,17 @@ func TestChecksStore(t *testing.T) {
 		if _, err := e.M.Sign(ctx, sec, x1.ID, SignInput{Kind: SignApprove, SignedOn: "2021-12-10"}); err == nil || !strings.Contains(err.Error(), "§2") {
 			t.Fatalf("the requester approved their own request: %v", err)
 		}
-		if y, err := e.M.Sign(ctx, com, x1.ID, SignInput{Kind: SignApprove, SignedOn: "2021-12-10"}); err != nil || y.Status != ExpApproved {
+		if y, err := e.M.Sign(ctx, com, x1.ID, SignInput{Kind: SignApprove, SignedOn: "2021-12-10"}); err != nil || y.Status != ExpRequested || !slices.Equal(y.MissingSigns, []string{SignCosign}) {
 			t.Fatalf("approval by another: %+v %v", y, err)
+		}
+		// RULES.md §2: in a 一肩挑 village one more 两委 member co-signs, tier 1 too.
+		var member int64
+		if err := e.DB.Q(ctx).QueryRowContext(ctx, `SELECT MIN(person_id) FROM positions WHERE village_id = ? AND title = 'village_committee' AND ended_on = ''
+			AND person_id <> ? AND person_id <> ?`, v1, sec.PersonID, com.PersonID).Scan(&member); err != nil {
+			t.Fatal(err)
+		}
+		if y, err := e.M.Sign(ctx, com, x1.ID, SignInput{Kind: SignCosign, SignedOn: "2021-12-10", CosignerPersonID: member}); err != nil || y.Status != ExpApproved {
+			t.Fatalf("co-signed by a 两委 member: %+v %v", y, err)
 		}
 		// Tier 2 needs the supervision committee chair's co-signature (the
 		// zone's tier 1 reaches 2,000 元 since 2021-07-01).

@@ -24,7 +24,7 @@ type Rules struct {
 	Tier1MaxFen         int64    `json:"tier1_max_fen"`          // §2 tier 1: ≤ this
 	Tier2MaxFen         int64    `json:"tier2_max_fen"`          // §2 tier 2: ≤ this; above it tier 3 needs a decision
 	ReviewDepartment    string   `json:"review_department"`      // §2 tier 3: the township 三资 office (department code)
-	Tier1Signs          []string `json:"tier1_signs"`            // §2 signatures a tier-1 expenditure needs (see ExpenditureSignKinds)
+	Tier1Signs          []string `json:"tier1_signs"`            // §2 signatures a tier-1 expenditure needs (see ExpenditureSignKinds; cosign only in 一肩挑 villages)
 	Tier2Signs          []string `json:"tier2_signs"`            // §2 tier 2 (cosign applies only in 一肩挑 villages)
 	Tier3Signs          []string `json:"tier3_signs"`            // §2 tier 3 (besides the linked passed decision)
 	VillageAffairsMonth int      `json:"village_affairs_months"` // §3 村务 at least every N months
@@ -44,8 +44,15 @@ var DefaultRules = Rules{
 	ProcedureMatters: []string{"land", "collective_assets", "project", "borrowing", "village_rules", "development_plan",
 		"collective_income", "public_welfare", "land_contracting", "homestead", "compensation", "allowance", "expenditure"},
 	VillagerMatters: []string{"allowance", "collective_income", "public_welfare", "land_contracting", "project", "homestead", "compensation", "collective_assets"},
-	Tier1MaxFen:     100_000, Tier2MaxFen: 1_000_000, ReviewDepartment: "SOC",
-	Tier1Signs: []string{"approve"}, Tier2Signs: []string{"meeting", "supervisor", "cosign"}, Tier3Signs: []string{"supervisor", "cosign", "review"},
+	// [local] a village's 村民会议 commonly authorises its 村民代表会议 to
+	// decide the matters of 村民委员会组织法 art. 24 (RULES.md 1.8); a
+	// village that has not authorised it turns this off in its rules.
+	RepresentativesMay: true,
+	Tier1MaxFen:        100_000, Tier2MaxFen: 1_000_000, ReviewDepartment: "SOC",
+	// RULES.md §2: "in a 一肩挑 village one more 两委 member co-signs" holds
+	// for every tier, tier 1 included; RequiredSigns drops cosign outside
+	// 一肩挑 villages.
+	Tier1Signs: []string{"approve", "cosign"}, Tier2Signs: []string{"meeting", "supervisor", "cosign"}, Tier3Signs: []string{"supervisor", "cosign", "review"},
 	VillageAffairsMonth: 3, FinanceMonths: 3, FinanceHeavyMonths: 1, PartyMonths: 6, MajorMatterDays: 5, QuarterDay: 10, ObjectionDays: 10,
 	LeadVerifyDays: DefaultLeadVerifyDays,
 }

@@ -63,7 +63,7 @@ type Decision struct {
 	CompletedOn       string       `json:"completed_on,omitempty"`
 	Merged            bool         `json:"merged"` // ①+② recorded as one (RULES.md 1.2)
 	ProcedureRequired bool         `json:"procedure_required"`
-	VillagersMeeting  bool         `json:"villagers_meeting_required"`
+	VillagersMeeting  bool         `json:"villagers_meeting_required"` // RULES.md 1.8 matter, representatives not authorised
 	RulesVersion      RulesRef     `json:"rules_version"`
 	Rules             Rules        `json:"rules"`
 	Steps             []StepRecord `json:"steps"`    // counted steps, in order
@@ -94,15 +94,95 @@ type DecisionInput struct {
 var categoryRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // DecisionCategories are the categories offered in forms: RULES.md 1.8/1.9's
-// matters plus "other". Any lower-case code is accepted; which need the
-// procedure is configuration (Rules.ProcedureMatters).
+// matters plus "other". A decision's category is one of them, or a code the
+// rules in force name (Rules.ProcedureMatters, VillagerMatters: a zone or
+// village may add its own); which need the procedure is configuration.
 var DecisionCategories = []string{"project", "land", "collective_assets", "borrowing", "village_rules", "development_plan",
 	"collective_income", "public_welfare", "land_contracting", "homestead", "compensation", "allowance", "expenditure", "other"}
 
+// decisionCategoryNames are the names secretaries and clients write for
+// the categories, in Chinese (the forms' names and the everyday ones) and
+// in English, mapped to the codes: "征地补偿" is compensation. Every code of
+// DecisionCategories has its form name (decisionCategoryZh) here (tested).
+var decisionCategoryNames = map[string]string{
+	"集体项目": "project", "工程项目": "project", "项目建设": "project", "集体项目审批": "project", "项目": "project",
+	"土地": "land", "集体土地": "land", "集体土地发包租赁流转": "land",
+	"集体资产": "collective_assets", "集体资产处置": "collective_assets", "资产处置": "collective_assets",
+	"集体借款": "borrowing", "举债": "borrowing", "集体举债": "borrowing", "借款": "borrowing",
+	"村规民约": "village_rules", "村民自治章程": "village_rules",
+	"发展规划": "development_plan", "村庄规划": "development_plan",
+	"集体收益": "collective_income", "集体收益使用": "collective_income", "集体经济收益": "collective_income",
+	"公益事业": "public_welfare", "公益事业筹资筹劳": "public_welfare", "筹资筹劳": "public_welfare", "一事一议": "public_welfare",
+	"土地承包": "land_contracting", "土地承包方案": "land_contracting", "承包方案": "land_contracting",
+	"宅基地": "homestead", "宅基地使用方案": "homestead",
+	"征地补偿": "compensation", "征地补偿费": "compensation", "征地补偿费使用": "compensation", "征地补偿费使用分配": "compensation",
+	"误工补贴": "allowance", "误工补贴人员及标准": "allowance",
+	"资金支出": "expenditure", "大额支出": "expenditure", "大额资金支出": "expenditure",
+	"其他": "other", "其它": "other",
+	// English names (as the English pages show them), after lower-casing
+	// and joining words with "_".
+	"collective_project": "project", "collective_land": "land", "collective_borrowing": "borrowing",
+	"use_of_collective_income": "collective_income", "collective_income_use": "collective_income",
+	"public_welfare_projects": "public_welfare", "public_welfare_project": "public_welfare",
+	"land_contracting_plan": "land_contracting", "homesteads": "homestead", "land_compensation": "compensation",
+	"allowances": "allowance", "large_expenditure": "expenditure", "expenditures": "expenditure",
+}
+
+// decisionCategoryZh are the categories' Chinese names as the forms show
+// them (the decisions catalog), for the message naming the categories.
+var decisionCategoryZh = map[string]string{
+	"project": "集体项目", "land": "集体土地", "collective_assets": "集体资产处置", "borrowing": "集体举债", "village_rules": "村规民约",
+	"development_plan": "发展规划", "collective_income": "集体收益使用", "public_welfare": "公益事业筹资筹劳", "land_contracting": "土地承包方案",
+	"homestead": "宅基地", "compensation": "征地补偿费使用", "allowance": "误工补贴", "expenditure": "大额支出", "other": "其他",
+}
+
+// NormaliseDecisionCategory turns what a client wrote into a category code:
+// a Chinese or English name (decisionCategoryNames) becomes its code, and
+// "Public-Welfare" or "public welfare" is public_welfare. Whether the code
+// exists is judged against the rules in force (unknownCategory).
+func NormaliseDecisionCategory(s string) string {
+	s = strings.TrimSpace(s)
+	if c, ok := decisionCategoryNames[strings.Join(strings.Fields(s), "")]; ok {
+		return c
+	}
+	s = strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(s, "-", " "))), "_")
+	if c, ok := decisionCategoryNames[s]; ok {
+		return c
+	}
+	return s
+}
+
+// decisionCategoriesOf lists the categories a decision may take under
+// rules: DecisionCategories and any other code the rules name.
+func decisionCategoriesOf(r Rules) []string {
+	out := slices.Clone(DecisionCategories)
+	for _, c := range append(slices.Clone(r.ProcedureMatters), r.VillagerMatters...) {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// unknownCategory is the 422 for a category that is not one of cats: it
+// names them, with the Chinese names the forms show.
+func unknownCategory(given string, cats []string) *errs.Error {
+	zs := make([]string, 0, len(cats))
+	for _, c := range cats {
+		if n, ok := decisionCategoryZh[c]; ok {
+			zs = append(zs, c+"（"+n+"）")
+		} else {
+			zs = append(zs, c)
+		}
+	}
+	return errs.Field("category", fmt.Sprintf("事项类别“%s”不存在。可用类别：%s；也可写中文名称，如 征地补偿、工程项目、村规民约", given, strings.Join(zs, "、")),
+		fmt.Sprintf("unknown category %q. The categories are: %s; Chinese names such as 征地补偿 (compensation) are accepted too", given, strings.Join(cats, ", ")))
+}
+
 func (m *Module) checkDecision(in *DecisionInput) error {
-	in.Title, in.Category, in.Description, in.ProposedOn = strings.TrimSpace(in.Title), strings.TrimSpace(in.Category), strings.TrimSpace(in.Description), strings.TrimSpace(in.ProposedOn)
-	// "Public-Welfare" and "public welfare" are the code public_welfare.
-	in.Category = strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(in.Category))
+	in.Title, in.Description, in.ProposedOn = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.ProposedOn)
+	given := strings.TrimSpace(in.Category)
+	in.Category = NormaliseDecisionCategory(in.Category)
 	if in.ProposedOn == "" {
 		in.ProposedOn = clock.Day(m.Clock.Now())
 	}
@@ -111,7 +191,7 @@ func (m *Module) checkDecision(in *DecisionInput) error {
 		l = append(l, errs.Field("title", "事项名称须为 2–200 个字", "the title must be 2–200 characters"))
 	}
 	if !categoryRe.MatchString(in.Category) {
-		l = append(l, errs.Field("category", "事项类别须为小写英文代码（如 project、land、village_rules）", "the category must be a lower-case code (e.g. project, land, village_rules)"))
+		l = append(l, unknownCategory(given, DecisionCategories))
 	}
 	if in.AmountFen < 0 || in.AmountFen > 1e14 {
 		l = append(l, errs.Field("amount_fen", "金额（分）须为 0 至 1e14 之间的整数", "amount_fen must be between 0 and 1e14"))
@@ -147,6 +227,9 @@ func (m *Module) createDecision(ctx context.Context, userID, villageID int64, in
 	rv, err := m.Rules(ctx, villageID, in.ProposedOn)
 	if err != nil {
 		return 0, err
+	}
+	if cats := decisionCategoriesOf(rv.Rules); !slices.Contains(cats, in.Category) {
+		return 0, unknownCategory(in.Category, cats)
 	}
 	body, err := json.Marshal(rv.Rules)
 	if err != nil {
@@ -224,7 +307,10 @@ func (m *Module) loadDecision(ctx context.Context, id int64) (*Decision, error) 
 	if err != nil {
 		return nil, err
 	}
-	d.ProcedureRequired, d.VillagersMeeting = pr.required(), slices.Contains(d.Rules.VillagerMatters, d.Category)
+	// VillagersMeeting: only a 村民会议 may resolve it — a RULES.md 1.8
+	// matter in a village whose 村民会议 has not authorised its
+	// representatives.
+	d.ProcedureRequired, d.VillagersMeeting = pr.required(), pr.needsVillagers()
 	if d.Status == DecisionPassed || d.Status == DecisionCompleted || d.Status == DecisionInProgress || d.Status == DecisionStopped || d.Status == DecisionRejected {
 		d.NextSteps, d.MergeAvailable = pr.Next(), pr.MergeAvailable()
 	}

@@ -52,8 +52,10 @@ func (m *Module) demoCount(ctx context.Context, villageID int64, title string) (
 //   - winter snow clearing and street lights: passed in December, its
 //     tier-3 expenditure waiting for the township review;
 //   - tier-1 and tier-2 expenditures paid over the year (including exactly
-//     1,000.00 and 10,000.00 元, the tier edges), one tier-2 waiting for the
-//     supervision committee's co-signature.
+//     1,000.00 and 10,000.00 元, the tier edges), each co-signed by a 两委
+//     member other than the requester (联审联签 in a 一肩挑 village, every
+//     tier: RULES.md §2), one tier-2 waiting for the supervision
+//     committee's co-signature.
 //
 // Requests are filed by the committee's account acting as the township's
 // bookkeeping agent (村账乡代管), so that the secretary can approve them
@@ -254,7 +256,11 @@ func loadDecisionsDemo(m *Module, ctx context.Context) error {
 			}
 			return nil
 		}
-		approve := func(day string) []sig { return []sig{{SignApprove, day, "同意", sec}} }
+		// Tier 1: the secretary approves and, 东王村 being a 一肩挑 village,
+		// one more 两委 member co-signs (联审联签, RULES.md §2).
+		approve := func(day string) []sig {
+			return []sig{{SignApprove, day, "同意", sec}, {SignCosign, day, "同意", sec}}
+		}
 		tier2 := func(meeting, meetingNote, signed string) []sig {
 			return []sig{{SignMeeting, meeting, meetingNote, sec}, {SignSupervisor, signed, "已核对票据，同意", sup}, {SignCosign, signed, "同意", sec}}
 		}

@@ -1,6 +1,7 @@
 package village
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,13 @@ func proc(category string, oneShoulder bool, steps ...string) procedure {
 		}
 		p.Steps = append(p.Steps, rec)
 	}
+	return p
+}
+
+// unauthorised turns RULES.md 1.8's authorisation off, as a village whose
+// 村民会议 has not authorised its representatives does in its rules.
+func unauthorised(p procedure) procedure {
+	p.Rules.RepresentativesMay = false
 	return p
 }
 
@@ -70,8 +78,9 @@ func TestDecisionRules(t *testing.T) {
 		{"1.7 notice 9 days refused", proc("project", false, upToResolution...), StepInput{Step: StepVillagers, Date: "2021-03-20", NoticeOn: "2021-03-11", Expected: 800, Present: 500, For: 300}, "", "RULES.md 1.7"},
 		{"1.7 emergency waives notice", proc("project", false, upToResolution...), StepInput{Step: StepVillagers, Date: "2021-03-20", NoticeOn: "2021-03-19", Emergency: true, Expected: 800, Present: 500, For: 300}, OutcomePassed, ""},
 		{"1.7 bad basis", proc("project", false, upToResolution...), StepInput{Step: StepVillagers, Date: "2021-03-20", Basis: "people", Expected: 800, Present: 500, For: 300}, "", "RULES.md 1.7"},
-		// RULES.md 1.8
-		{"1.8 representatives may not decide a villagers' matter", proc("project", false, upToResolution...), StepInput{Step: StepRepresentatives, Date: "2021-03-20", Expected: 15, Present: 15, For: 15}, "", "RULES.md 1.8"},
+		// RULES.md 1.8 (in a village whose 村民会议 has not authorised its representatives)
+		{"1.8 representatives may not decide a villagers' matter", unauthorised(proc("project", false, upToResolution...)), StepInput{Step: StepRepresentatives, Date: "2021-03-20", Expected: 15, Present: 15, For: 15}, "", "RULES.md 1.8"},
+		{"1.8 authorised representatives decide a villagers' matter (default)", proc("project", false, upToResolution...), StepInput{Step: StepRepresentatives, Date: "2021-03-20", Expected: 15, Present: 15, For: 15}, OutcomePassed, ""},
 		// RULES.md 5 branch committee proposal (a written proposal has no numbers)
 		{"5 proposal without a meeting", proc("project", false), StepInput{Step: StepProposal, Date: "2021-03-01"}, OutcomePassed, ""},
 		{"1.11 merged meeting needs numbers", proc("project", true), StepInput{Step: StepProposal, Merged: true, Date: "2021-03-01"}, "", "RULES.md 1.11"},
@@ -118,14 +127,19 @@ func TestDecisionNextAndStatus(t *testing.T) {
 	if got := proc("project", true, "merged").Next(); len(got) != 1 || got[0] != StepPartyReview {
 		t.Fatalf("after merged ①+②: %v", got)
 	}
-	// RULES.md 1.8: with representatives authorised, either meeting may resolve.
+	// RULES.md 1.8: with representatives authorised (the default), either
+	// meeting may resolve; where the 村民会议 has not authorised them, only
+	// the villagers' meeting.
 	p := proc("project", false, StepProposal, StepConsultation, StepPartyReview)
-	if got := p.Next(); len(got) != 1 || got[0] != StepVillagers {
-		t.Fatalf("villagers' matter: %v", got)
+	if !DefaultRules.RepresentativesMay {
+		t.Fatal("RULES.md 1.8: representatives are authorised by default")
 	}
-	p.Rules.RepresentativesMay = true
 	if got := p.Next(); len(got) != 2 {
 		t.Fatalf("authorised representatives: %v", got)
+	}
+	p = unauthorised(p)
+	if got := p.Next(); len(got) != 1 || got[0] != StepVillagers {
+		t.Fatalf("villagers' matter, representatives not authorised: %v", got)
 	}
 	// A matter outside the procedure list passes with the two committees.
 	if s := proc("other", false, StepProposal, StepConsultation).Status(); s != DecisionPassed {
@@ -171,6 +185,31 @@ func TestExpenditureTier(t *testing.T) {
 	}
 }
 
+// TestRequiredSignsOneShoulder: RULES.md §2 — "in a 一肩挑 village one more
+// 两委 member co-signs (联审联签)" holds for every tier, tier 1 included;
+// outside 一肩挑 villages no tier takes the co-signature.
+func TestRequiredSignsOneShoulder(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		tier        int
+		oneShoulder bool
+		want        string
+	}{
+		{"§2 tier 1 in a 一肩挑 village: approve + cosign", 1, true, "approve,cosign"},
+		{"§2 tier 1 outside 一肩挑: approve only", 1, false, "approve"},
+		{"§2 tier 2 in a 一肩挑 village", 2, true, "meeting,supervisor,cosign"},
+		{"§2 tier 2 outside 一肩挑", 2, false, "meeting,supervisor"},
+		{"§2 tier 3 in a 一肩挑 village", 3, true, "supervisor,cosign,review"},
+		{"§2 tier 3 outside 一肩挑", 3, false, "supervisor,review"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := strings.Join(RequiredSigns(DefaultRules, c.tier, c.oneShoulder), ","); got != c.want {
+				t.Fatalf("tier %d, 一肩挑 %v: %s, want %s", c.tier, c.oneShoulder, got, c.want)
+			}
+		})
+	}
+}
+
 func TestValidateRules(t *testing.T) {
 	if err := ValidateRules(DefaultRules); err != nil {
 		t.Fatalf("defaults: %v", err)
@@ -189,5 +228,41 @@ func TestValidateRules(t *testing.T) {
 	r.Tier1Signs = []string{"wave"}
 	if ValidateRules(r) == nil {
 		t.Fatal("unknown signature accepted")
+	}
+}
+
+// TestDecisionCategoryNames: a category may be written as its Chinese (or
+// English) name; every category has its form name; an unknown one is named
+// with the list of categories that exist.
+func TestDecisionCategoryNames(t *testing.T) {
+	for _, c := range DecisionCategories {
+		zh, ok := decisionCategoryZh[c]
+		if !ok || decisionCategoryNames[zh] != c {
+			t.Errorf("%s: form name %q does not map back", c, zh)
+		}
+		if NormaliseDecisionCategory(c) != c {
+			t.Errorf("the code %s is not kept", c)
+		}
+	}
+	for in, want := range map[string]string{
+		"征地补偿": "compensation", "工程项目": "project", "项目建设": "project", "村规民约": "village_rules", "集体资产": "collective_assets",
+		"集体借款": "borrowing", "举债": "borrowing", "发展规划": "development_plan", "集体收益": "collective_income", "公益事业": "public_welfare",
+		"土地承包": "land_contracting", "宅基地": "homestead", "误工补贴": "allowance", "土地": "land", "资金支出": "expenditure", "其他": "other",
+		" 征地 补偿 ": "compensation", "Public-Welfare": "public_welfare", "public welfare": "public_welfare", "Land Compensation": "compensation",
+		"roads": "roads", "修路": "修路",
+	} {
+		if got := NormaliseDecisionCategory(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	err := unknownCategory("修路", decisionCategoriesOf(DefaultRules))
+	if err.Field != "category" || !strings.Contains(err.Zh, "修路") || !strings.Contains(err.Zh, "compensation（征地补偿费使用）") ||
+		!strings.Contains(err.En, "village_rules") || !strings.Contains(err.En, "other") {
+		t.Errorf("unknown category message: %s / %s", err.Zh, err.En)
+	}
+	r := DefaultRules
+	r.ProcedureMatters = append(slices.Clone(r.ProcedureMatters), "forest_rights")
+	if !slices.Contains(decisionCategoriesOf(r), "forest_rights") {
+		t.Error("a category the rules name is not accepted")
 	}
 }

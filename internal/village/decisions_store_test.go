@@ -190,7 +190,8 @@ func TestDecisionsEngineStore(t *testing.T) {
 		if d, err = e.M.RecordStep(ctx, sec, d.ID, StepInput{Step: StepPartyReview, Date: "2021-06-16", Expected: 30, Present: 25, For: 20, Against: 3, Abstain: 2}); err != nil {
 			t.Fatal(err)
 		}
-		if d.Status != DecisionInProgress || d.NextSteps[0] != StepVillagers {
+		// RULES.md 1.8: representatives authorised by default, so either ④.
+		if d.Status != DecisionInProgress || strings.Join(d.NextSteps, ",") != StepRepresentatives+","+StepVillagers {
 			t.Fatalf("after the party review: %s %v", d.Status, d.NextSteps)
 		}
 		if _, err = e.M.RecordStep(ctx, sec, d.ID, StepInput{Step: StepVillagers, Date: "2021-06-30", Basis: "households", Expected: 300, Present: 210, For: 150, Against: 40, Abstain: 20}); err != nil {
@@ -214,7 +215,7 @@ func TestDecisionsEngineStore(t *testing.T) {
 		}
 		// Decisions keep the rules they were proposed under.
 		com := e.principal(t, "committee")
-		if _, err := e.M.SetRules(ctx, com, vs[0].ID, RulesChange{ValidFrom: "2021-07-01", Reason: "村民会议授权村民代表会议", Rules: json.RawMessage(`{"representatives_may":true,"posting_days":10}`)}); err != nil {
+		if _, err := e.M.SetRules(ctx, com, vs[0].ID, RulesChange{ValidFrom: "2021-07-01", Reason: "村民会议未授权村民代表会议（RULES.md 1.8）", Rules: json.RawMessage(`{"representatives_may":false,"posting_days":10}`)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.M.RecordStep(ctx, sec, d.ID, StepInput{Step: StepResolutionDisclosure, Date: "2021-07-01", Days: 7}); err != nil {
@@ -224,7 +225,7 @@ func TestDecisionsEngineStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if nd.RulesVersion.VillageRulesID == 0 || !nd.Rules.RepresentativesMay || nd.Rules.PostingDays != 10 {
+		if nd.RulesVersion.VillageRulesID == 0 || nd.Rules.RepresentativesMay || nd.Rules.PostingDays != 10 || !nd.VillagersMeeting {
 			t.Fatalf("new decision's rules: %+v", nd.RulesVersion)
 		}
 	})

@@ -79,9 +79,9 @@ type DisclosureInput struct {
 	Title       string      `json:"title"`
 	Body        string      `json:"body"`
 	Items       []ItemInput `json:"items"`
-	Channels    []string    `json:"channels"`
-	PostingDays *int        `json:"posting_days"`
-	Reason      string      `json:"reason"` // corrections only
+	Channels    []string    `json:"channels"`     // none given: [DefaultDisclosureChannel]
+	PostingDays *int        `json:"posting_days"` // none given: Rules.PostingDays
+	Reason      string      `json:"reason"`       // corrections only
 }
 
 // ItemInput is one item as written; amounts are fen.
@@ -148,8 +148,18 @@ func (in *DisclosureInput) check(r Rules, today string, correction bool) (Period
 	if in.Kind != KindFinance && len(in.Items) == 0 && in.Body == "" {
 		l = append(l, errs.Field("items", "公开内容不能为空：至少填写一项公开事项或说明", "a disclosure needs at least one item or a text"))
 	}
+	// No channel given: the 公开栏 every village has (bulletin_board), as
+	// the decisions engine does for ⑤⑥ (RULES.md 1.10: at least one).
+	// Blank entries are ignored; unknown channels are refused.
+	var given []string
+	for _, c := range in.Channels {
+		if c = strings.TrimSpace(c); c != "" {
+			given = append(given, c)
+		}
+	}
+	in.Channels = given
 	if len(in.Channels) == 0 {
-		l = append(l, errs.Field("channels", "至少选择一个公开载体（官网、公开栏、电子屏、微信）", "choose at least one channel (website, bulletin board, screen, WeChat)"))
+		in.Channels = []string{DefaultDisclosureChannel}
 	}
 	seen := map[string]bool{}
 	var chans []string

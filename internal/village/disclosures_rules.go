@@ -23,6 +23,11 @@ var DisclosureKinds = []string{KindParty, KindVillage, KindFinance}
 // the seed's 三务公开 paragraph).
 var DisclosureChannels = []string{"website", "bulletin_board", "screen", "wechat"}
 
+// DefaultDisclosureChannel is the channel of a disclosure written without
+// one: the 公开栏 every village has (the decisions engine posts ⑤⑥ there
+// by default too).
+const DefaultDisclosureChannel = "bulletin_board"
+
 // Period is the span a disclosure covers: a month "2021-11", a quarter
 // "2021-Q4", a half-year "2021-H2" or a year "2021". From and To are zone
 // days, inclusive.
