@@ -25,12 +25,14 @@ func (m *Module) BranchStudyFigures(ctx context.Context, branchID int64, from, t
 	}
 	f.Members = len(members)
 	q := m.DB.Q(ctx)
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_checkins c JOIN people p ON p.id = c.person_id
-		WHERE p.branch_id = ? AND c.day >= ? AND c.day <= ?`, branchID, from, to).Scan(&f.Checkins); err != nil {
+	// The branch's members first, then each one's range by its key (CROSS
+	// JOIN fixes that order on SQLite): never the zone's days (issue 8).
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p CROSS JOIN study_checkins c
+		WHERE c.person_id = p.id AND p.branch_id = ? AND c.day >= ? AND c.day <= ?`, branchID, from, to).Scan(&f.Checkins); err != nil {
 		return f, err
 	}
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.points), 0) FROM study_points s JOIN people p ON p.id = s.person_id
-		WHERE p.branch_id = ? AND s.day >= ? AND s.day <= ?`, branchID, from, to).Scan(&f.Points); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.points), 0) FROM people p CROSS JOIN study_points s
+		WHERE s.person_id = p.id AND p.branch_id = ? AND s.day >= ? AND s.day <= ?`, branchID, from, to).Scan(&f.Points); err != nil {
 		return f, err
 	}
 	a, err1 := time.Parse("2006-01-02", from)

@@ -102,10 +102,13 @@ func dailyFigures(m *Module, ctx context.Context, from, to string) ([]Figure, er
 	upto := min(to, m.dailyToday())
 	q := m.DB.Q(ctx)
 	var sentences, checkins int
+	var err error
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_sentences WHERE day >= ? AND day <= ?`, from, upto).Scan(&sentences); err != nil {
 		return nil, err
 	}
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_checkins WHERE day >= ? AND day <= ?`, from, to).Scan(&checkins); err != nil {
+	// The rollups, not a scan: a year of a city's check-ins is tens of
+	// millions of rows (issue 8).
+	if checkins, _, err = m.CheckinCount(ctx, from, to); err != nil {
 		return nil, err
 	}
 	return []Figure{

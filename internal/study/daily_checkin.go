@@ -165,15 +165,97 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 	}
 	now := m.Clock.Now()
 	day := clock.Day(now)
-	res := &CheckinResult{Day: day}
-	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		*res = CheckinResult{Day: day}
-		s, err := dailySentenceOn(ctx, tx, day)
-		if err != nil {
-			return err
+	// Read before the shared transaction (issue 8: the group-commit writer
+	// runs every check-in of a batch one after the other, so it does only
+	// writes and the reads that must see them): the day's sentence — history
+	// once the day has begun, the service refuses to change it — the grading
+	// of the answers, and the point rules in force.
+	q := m.DB.Q(ctx)
+	s, err := dailySentenceOn(ctx, q, day)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return nil, dailyErrNoSentence(day)
+	}
+	var gradeErr error
+	if in.Mode == CheckinRecite {
+		_, _, expect := MakeCloze(s.Text, s.KeyPhrases)
+		if l := GradeRecitation(expect, in.Answers); len(l) > 0 {
+			gradeErr = l
 		}
-		if s == nil {
-			return dailyErrNoSentence(day)
+	}
+	acts := []string{ActSentenceRead}
+	if in.Mode == CheckinRecite {
+		acts = append(acts, ActSentenceRecite)
+	}
+	rules := make([]PointRule, len(acts))
+	for i, a := range acts {
+		if rules[i], err = rule(ctx, q, a, day); err != nil {
+			return nil, err
+		}
+	}
+	res := &CheckinResult{Day: day}
+	if gradeErr != nil {
+		// A wrong recitation writes nothing: answer it from a read, so that
+		// the shared transaction only ever holds work that succeeds. Someone
+		// who already recited today is told so rather than graded.
+		cur, err := dailyCheckinMode(ctx, q, p.PersonID, day)
+		if err != nil {
+			return nil, err
+		}
+		if cur != CheckinRecite {
+			return nil, gradeErr
+		}
+		dailyRepeat(res, cur, day)
+		if res.Streak, err = m.dailyStreakOf(ctx, q, p.PersonID, day); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+	// Group commit (issue 8): the morning burst shares transactions, and
+	// InGroupTx returns only once ours has committed — an acknowledged
+	// check-in is a stored one. fn may run again on a retried batch, so it
+	// starts from a clean result.
+	err = m.DB.InGroupTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		*res = CheckinResult{Day: day}
+		newCheckin := func(id int64) error {
+			if err := dailyRollupAdd(ctx, tx, p.PersonID, day, true, in.Mode == CheckinRecite); err != nil {
+				return err
+			}
+			n, err := m.checkinAwards(ctx, tx, p.PersonID, day, id, acts, rules)
+			if err != nil {
+				return err
+			}
+			res.Points = n
+			res.Mode, res.New = in.Mode, true
+			if in.Mode == CheckinRecite {
+				res.zh, res.en = fmt.Sprintf("背诵正确，打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("All blanks right — checked in by reciting! %d points", res.Points)
+			} else {
+				res.zh, res.en = fmt.Sprintf("阅读打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("Checked in by reading! %d points", res.Points)
+			}
+			return nil
+		}
+		var recited any
+		if in.Mode == CheckinRecite {
+			recited = now
+		}
+		insert := func() (int64, error) {
+			var id int64
+			err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, p.PersonID, day, in.Mode, now, recited).Scan(&id)
+			return id, err
+		}
+		// The morning's common case first: a first check-in of the day is
+		// one insert; nothing to read.
+		if gradeErr == nil {
+			id, err := insert()
+			if err == nil {
+				return newCheckin(id)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
 		}
 		// Two tries: a concurrent first check-in of the same member (another
 		// tab, a double tap) makes our insert do nothing; we then read the
@@ -187,20 +269,11 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 				return err
 			}
 			if exists && (cur == CheckinRecite || in.Mode == CheckinRead) {
-				res.Mode, res.Repeat = cur, true
-				if cur == CheckinRecite {
-					res.zh, res.en = fmt.Sprintf("今天（%s）已背诵打卡，本次不重复计入", day), fmt.Sprintf("you already checked in by reciting today (%s); nothing changed", day)
-				} else {
-					res.zh, res.en = fmt.Sprintf("今天（%s）已阅读打卡，本次不重复计入；背诵填空全部正确还可获得背诵积分", day),
-						fmt.Sprintf("you already checked in by reading today (%s); nothing changed — recite it with every blank right to earn the recitation points", day)
-				}
+				dailyRepeat(res, cur, day)
 				return nil
 			}
-			if in.Mode == CheckinRecite {
-				_, _, expect := MakeCloze(s.Text, s.KeyPhrases)
-				if l := GradeRecitation(expect, in.Answers); len(l) > 0 {
-					return l
-				}
+			if gradeErr != nil {
+				return gradeErr
 			}
 			if exists { // read → recite
 				r, err := tx.ExecContext(ctx, `UPDATE study_checkins SET mode = 'recite', recited_at = ? WHERE id = ? AND mode = 'read'`, now, id)
@@ -210,6 +283,9 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 				if n, _ := r.RowsAffected(); n == 0 {
 					continue
 				}
+				if err := dailyRollupAdd(ctx, tx, p.PersonID, day, false, true); err != nil {
+					return err
+				}
 				n, err := m.Award(ctx, p.PersonID, day, ActSentenceRecite, 0, dailyCheckinRef, id)
 				if err != nil {
 					return err
@@ -218,36 +294,14 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 				res.zh, res.en = fmt.Sprintf("背诵正确！已在阅读打卡的基础上获得背诵积分 %d 分", n), fmt.Sprintf("All blanks right! Recitation points added to today's check-in: %d", n)
 				return nil
 			}
-			var recited any
-			if in.Mode == CheckinRecite {
-				recited = now
-			}
-			err = tx.QueryRowContext(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, p.PersonID, day, in.Mode, now, recited).Scan(&id)
+			id, err = insert()
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			acts := []string{ActSentenceRead}
-			if in.Mode == CheckinRecite {
-				acts = append(acts, ActSentenceRecite)
-			}
-			for _, a := range acts {
-				n, err := m.Award(ctx, p.PersonID, day, a, 0, dailyCheckinRef, id)
-				if err != nil {
-					return err
-				}
-				res.Points += n
-			}
-			res.Mode, res.New = in.Mode, true
-			if in.Mode == CheckinRecite {
-				res.zh, res.en = fmt.Sprintf("背诵正确，打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("All blanks right — checked in by reciting! %d points", res.Points)
-			} else {
-				res.zh, res.en = fmt.Sprintf("阅读打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("Checked in by reading! %d points", res.Points)
-			}
-			return nil
+			return newCheckin(id)
 		}
 		return errs.New(errs.Conflict, "打卡正在处理中，请稍后刷新页面", "the check-in is being processed; refresh in a moment")
 	})
@@ -258,6 +312,18 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 		return nil, err
 	}
 	return res, nil
+}
+
+// dailyRepeat makes res the answer to a check-in that changes nothing:
+// the member already checked in today in mode cur.
+func dailyRepeat(res *CheckinResult, cur, day string) {
+	res.Mode, res.Repeat = cur, true
+	if cur == CheckinRecite {
+		res.zh, res.en = fmt.Sprintf("今天（%s）已背诵打卡，本次不重复计入", day), fmt.Sprintf("you already checked in by reciting today (%s); nothing changed", day)
+	} else {
+		res.zh, res.en = fmt.Sprintf("今天（%s）已阅读打卡，本次不重复计入；背诵填空全部正确还可获得背诵积分", day),
+			fmt.Sprintf("you already checked in by reading today (%s); nothing changed — recite it with every blank right to earn the recitation points", day)
+	}
 }
 
 // CheckinRecord is one day of a member's record.

@@ -24,7 +24,7 @@ func zoneAt(day string, h, m int) time.Time {
 
 // schedule puts a sentence on a day directly (the service refuses days
 // that have begun, which is what tests of today need).
-func (e *testEnv) schedule(t *testing.T, day, text string, phrases ...string) int64 {
+func (e *testEnv) schedule(t testing.TB, day, text string, phrases ...string) int64 {
 	t.Helper()
 	var id int64
 	err := e.DB.InTx(context.Background(), func(ctx context.Context, tx *db.Tx) error {

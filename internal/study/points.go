@@ -247,3 +247,106 @@ func (v pointsVerifier) Verify(ctx context.Context) (*chain.Break, int64, error)
 	}
 	return nil, n, heads.Err()
 }
+
+// checkinAwards appends a fresh check-in's awards (read, and recite for a
+// recitation) to the member's ledger in one pass: the same entries, links
+// and caps as one Award per activity, but with the rules read before the
+// transaction, one read of the day's earned points, one read and one
+// update of the chain head, and one insert — the check-in is the hot
+// write of the platform (issue 8). The check-in row is new, so none of
+// its awards can exist yet (Award's "already awarded" read is moot).
+func (m *Module) checkinAwards(ctx context.Context, tx *db.Tx, personID int64, day string, refID int64, acts []string, rules []PointRule) (int, error) {
+	ph, args := db.In(acts)
+	rows, err := tx.QueryCached(ctx, `SELECT activity, COALESCE(SUM(points), 0) FROM study_points WHERE person_id = ? AND day = ? AND activity IN (`+ph+`) GROUP BY activity`,
+		append([]any{personID, day}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	earned := map[string]int{}
+	for rows.Next() {
+		var a string
+		var n int
+		if err := rows.Scan(&a, &n); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		earned[a] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var ps []pointsPayload
+	total := 0
+	for i, a := range acts {
+		if len(capGroup(a)) != 1 {
+			// A shared cap group needs Award's per-group sum.
+			n, err := m.Award(ctx, personID, day, a, 0, dailyCheckinRef, refID)
+			if err != nil {
+				return 0, err
+			}
+			total += n
+			continue
+		}
+		got := Capped(rules[i].Points, rules[i].DailyCap, earned[a])
+		if got == 0 {
+			continue
+		}
+		total += got
+		ps = append(ps, pointsPayload{Person: personID, Day: day, Activity: a, Points: got, RefType: dailyCheckinRef, RefID: refID, RuleFrom: rules[i].ValidFrom})
+	}
+	if len(ps) == 0 {
+		return total, nil
+	}
+	return total, m.appendPointsMany(ctx, tx, ps)
+}
+
+// appendPointsMany appends entries of one person's chain in order, as
+// appendPoints would one by one, moving the chain head once.
+func (m *Module) appendPointsMany(ctx context.Context, tx *db.Tx, ps []pointsPayload) error {
+	name := pointsChain(ps[0].Person)
+	q := `SELECT seq, hash FROM chain_heads WHERE chain = ?`
+	if tx.Dialect == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	var seq int64
+	var prev string
+	err := tx.QueryRowCached(ctx, q, name).Scan(&seq, &prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		seq, prev = 0, ""
+		if _, err := tx.ExecContext(ctx, `INSERT INTO chain_heads (chain, seq, hash, mac) VALUES (?, 0, '', '') ON CONFLICT (chain) DO NOTHING`, name); err != nil {
+			return err
+		}
+		if tx.Dialect == db.Postgres {
+			if err := tx.QueryRowCached(ctx, q, name).Scan(&seq, &prev); err != nil {
+				return err
+			}
+		}
+	case err != nil:
+		return err
+	}
+	now := m.Clock.Now()
+	vals := make([]string, len(ps))
+	args := make([]any, 0, 14*len(ps))
+	var hash, mac string
+	for i, p := range ps {
+		seq++
+		p.Seq = seq
+		hash = chain.Hash(prev, p.bytes())
+		mac = chain.MAC(m.Seal, hash)
+		var rev any
+		if p.Reverses != 0 {
+			rev = p.Reverses
+		}
+		vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		args = append(args, p.Person, p.Day, p.Activity, p.Points, p.RefType, p.RefID, p.RuleFrom, rev, p.Reason, now, seq, prev, hash, mac)
+		prev = hash
+	}
+	if _, err := tx.ExecCached(ctx, `UPDATE chain_heads SET seq = ?, hash = ?, mac = ? WHERE chain = ?`, seq, hash, mac, name); err != nil {
+		return err
+	}
+	_, err = tx.ExecCached(ctx, `INSERT INTO study_points (person_id, day, activity, points, ref_type, ref_id, rule_from, reverses, reason, created_at, seq, prev_hash, hash, mac)
+		VALUES `+strings.Join(vals, ", "), args...)
+	return err
+}

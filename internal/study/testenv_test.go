@@ -27,7 +27,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 	db.ForEach(t, testSources, func(t *testing.T, d *db.DB) { fn(t, newTestEnv(t, d)) })
 }
 
-func newTestEnv(t *testing.T, d *db.DB) *testEnv {
+func newTestEnv(t testing.TB, d *db.DB) *testEnv {
 	t.Helper()
 	e := moduletest.New(t, d, Register)
 	m := &Module{DB: d, Auth: e.Auth, Audit: e.Audit, Seal: e.Seal, Clock: e.Clock, Views: e.Views, Dir: e.Dir,

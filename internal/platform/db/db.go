@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -36,6 +38,13 @@ type DB struct {
 	Path    string  // SQLite file path ("" for PostgreSQL)
 	W       *sql.DB // writer
 	R       *sql.DB // readers
+
+	groupOnce sync.Once
+	group     *grouper // the group-commit writer, started on first use
+	stmts     sync.Map // query text → *sql.Stmt prepared on W (hot writes)
+	wanted    sync.Map // query text → true: asked for inside a transaction, not prepared yet
+	rstmts    sync.Map // query text → *sql.Stmt on R (reads)
+	rcount    atomic.Int64
 }
 
 // Open opens a store named by url: "sqlite:PATH" (or a bare path ending in
@@ -69,8 +78,12 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 
 // sqlitePragmas: WAL for concurrent readers, FULL sync so an acknowledged
 // check-in or ledger entry survives power loss (SECURITY.md §4), foreign
-// keys on, and a busy timeout so a checkpoint does not fail a request.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)"
+// keys on, and a busy timeout so a checkpoint does not fail a request. The
+// write-ahead log is bounded (issue 8: ≤ 16 MB under the morning burst): a
+// checkpoint every 1000 pages (~4 MB) and the file truncated back to
+// 16 MB after a checkpoint that let it grow past that.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)" +
+	"&_pragma=wal_autocheckpoint(1000)&_pragma=journal_size_limit(16777216)"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
@@ -104,6 +117,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	if d.group != nil {
+		d.group.close()
+	}
+	d.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	d.rstmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	err := d.W.Close()
 	if d.R != d.W {
 		if e := d.R.Close(); err == nil {
@@ -153,6 +171,78 @@ type Tx struct {
 	tx      *sql.Tx
 	Dialect Dialect
 	after   []func()
+	d       *DB
+}
+
+// stmt returns q prepared once on the writer and bound to this
+// transaction (SQLite only), or nil when it is not prepared yet. The writer
+// is one connection, so a statement prepared there is parsed once for the
+// life of the store rather than on every call — the parse was a quarter of
+// a check-in's CPU (issue 8). It cannot be prepared while this transaction
+// holds that one connection, so a first use only asks for it: the group
+// writer prepares what was asked for between batches.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.d == nil {
+		return nil
+	}
+	v, ok := t.d.stmts.Load(q)
+	if !ok {
+		t.d.wanted.Store(q, true)
+		return nil
+	}
+	return t.tx.StmtContext(ctx, v.(*sql.Stmt))
+}
+
+// prepareWanted prepares, on the writer, the statements transactions asked
+// for; it runs when no transaction holds the writer.
+func (d *DB) prepareWanted(ctx context.Context) {
+	d.wanted.Range(func(k, _ any) bool {
+		q := k.(string)
+		d.wanted.Delete(q)
+		if _, ok := d.stmts.Load(q); ok {
+			return true
+		}
+		if st, err := d.W.PrepareContext(ctx, q); err == nil {
+			d.stmts.Store(q, st)
+		}
+		return true
+	})
+}
+
+// ExecCached is ExecContext through a statement prepared once per store:
+// for the few statements of the hot write paths (a fixed text; values only
+// in the arguments).
+func (t *Tx) ExecCached(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.Dialect != SQLite {
+		return t.ExecContext(ctx, q, args...) // pgx caches prepared statements per connection itself
+	}
+	if st := t.stmt(ctx, rebind(t.Dialect, q)); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.ExecContext(ctx, q, args...)
+}
+
+// QueryRowCached is QueryRowContext through a statement prepared once per
+// store (see ExecCached). The caller must Scan the row.
+func (t *Tx) QueryRowCached(ctx context.Context, q string, args ...any) *sql.Row {
+	if t.Dialect != SQLite {
+		return t.QueryRowContext(ctx, q, args...)
+	}
+	if st := t.stmt(ctx, rebind(t.Dialect, q)); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.QueryRowContext(ctx, q, args...)
+}
+
+// QueryCached is QueryContext through a statement prepared once per store.
+func (t *Tx) QueryCached(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.Dialect != SQLite {
+		return t.QueryContext(ctx, q, args...)
+	}
+	if st := t.stmt(ctx, rebind(t.Dialect, q)); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.QueryContext(ctx, q, args...)
 }
 
 // ExecContext runs a statement.
@@ -214,7 +304,7 @@ func (d *DB) inNewTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) e
 	if err != nil {
 		return err
 	}
-	t := &Tx{tx: sqlTx, Dialect: d.Dialect}
+	t := &Tx{tx: sqlTx, Dialect: d.Dialect, d: d}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -259,10 +349,48 @@ func (r readQ) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 	return r.d.W.ExecContext(ctx, r.d.Rebind(q), args...)
 }
 func (r readQ) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return r.d.R.QueryContext(ctx, r.d.Rebind(q), args...)
+	q = r.d.Rebind(q)
+	if st := r.d.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.d.R.QueryContext(ctx, q, args...)
 }
 func (r readQ) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return r.d.R.QueryRowContext(ctx, r.d.Rebind(q), args...)
+	q = r.d.Rebind(q)
+	if st := r.d.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.d.R.QueryRowContext(ctx, q, args...)
+}
+
+// maxReadStmts bounds the reader's statement cache: queries whose text
+// varies (IN lists of many lengths) stop being cached past it.
+const maxReadStmts = 512
+
+// readStmt returns q prepared on the reader pool (SQLite), or nil. Each
+// connection of the pool parses a query once instead of on every call: on
+// the pure-Go driver the parse was the largest part of a small read's CPU
+// (issue 8: a session or token lookup, a sentence, a rule).
+func (d *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	if d.Dialect != SQLite {
+		return nil // pgx keeps its own per-connection statement cache
+	}
+	if v, ok := d.rstmts.Load(q); ok {
+		return v.(*sql.Stmt)
+	}
+	if d.rcount.Load() >= maxReadStmts {
+		return nil
+	}
+	st, err := d.R.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the plain path reports the error as before
+	}
+	if prev, loaded := d.rstmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	d.rcount.Add(1)
+	return st
 }
 
 // IsUniqueViolation reports a unique-constraint failure on either store.
