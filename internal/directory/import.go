@@ -130,28 +130,37 @@ func (m *Module) ImportPeople(ctx context.Context, p *auth.Principal, rows []Per
 	if len(issues) > 0 {
 		return 0, &ImportError{Issues: issues}
 	}
+	// The uniqueness check reads the blind indexes in batches and the rows
+	// go in with multi-row INSERTs (import_batch.go); still one transaction.
 	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		var dbIssues []RowIssue
+		idx := make([]string, len(normal))
 		for i, np := range normal {
-			idx := m.Seal.BlindIndex("id_number", np.IDNumber)
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE id_number_idx = ?`, idx).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				dbIssues = append(dbIssues, RowIssue{Row: rows[i].Row, Column: column("id_number"), Field: "id_number", Zh: "该身份证号已登记", En: "this ID number is already registered"})
-			}
+			idx[i] = m.Seal.BlindIndex("id_number", np.IDNumber)
 		}
-		if len(dbIssues) > 0 {
+		found, err := registeredIndexes(ctx, tx, idx)
+		if err != nil {
+			return err
+		}
+		if len(found) > 0 {
+			var dbIssues []RowIssue
+			for i := range normal {
+				if found[idx[i]] {
+					dbIssues = append(dbIssues, RowIssue{Row: rows[i].Row, Column: column("id_number"), Field: "id_number", Zh: "该身份证号已登记", En: "this ID number is already registered"})
+				}
+			}
 			return &ImportError{Issues: dbIssues}
 		}
-		for _, np := range normal {
+		batch := make([]storedPerson, 0, importInsertBatch)
+		for i, np := range normal {
 			sp, err := m.seal(np)
 			if err != nil {
 				return err
 			}
-			if _, err := insertPerson(ctx, tx, sp, now); err != nil {
-				return err
+			if batch = append(batch, sp); len(batch) == importInsertBatch || i == len(normal)-1 {
+				if err := insertPeople(ctx, tx, batch, now); err != nil {
+					return err
+				}
+				batch = batch[:0]
 			}
 		}
 		return m.Audit.Record(ctx, audit.Entry{Action: "people.import", ObjectType: "people", Detail: fmt.Sprintf("%d rows", len(rows))})

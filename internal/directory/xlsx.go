@@ -71,6 +71,11 @@ const (
 	// enormously, so both sizes are bounded.
 	maxXLSXBytes  = 32 << 20
 	maxUnzipBytes = 256 << 20
+	// A worksheet or shared-strings part larger than this is unzipped to a
+	// temporary file and read from there by the row iterator, instead of
+	// being held (and parsed) in memory: the import's memory stays flat in
+	// the row count (issue 8).
+	maxUnzipXMLBytes = 1 << 20
 )
 
 // xlOLEMagic starts a Compound File: a password-protected .xlsx or an old .xls.
@@ -121,7 +126,7 @@ func openXLSX(r io.Reader) (*excelize.File, error) {
 	}
 	var f *excelize.File
 	if err = xlSafely(func() (err error) {
-		f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipBytes})
+		f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxUnzipXMLBytes})
 		return err
 	}); err != nil {
 		if f != nil {

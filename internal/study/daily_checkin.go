@@ -51,15 +51,15 @@ func (m *Module) Today(ctx context.Context, p *auth.Principal) (*TodaySentence, 
 	}
 	day := m.dailyToday()
 	q := m.DB.Q(ctx)
-	s, err := dailySentenceOn(ctx, q, day)
+	dd, err := m.dailyDayOf(ctx, day)
 	if err != nil {
 		return nil, err
 	}
-	if s == nil {
+	if dd == nil {
 		return nil, dailyErrNoSentence(day)
 	}
-	segs, cloze, expect := MakeCloze(s.Text, s.KeyPhrases)
-	t := &TodaySentence{Day: day, Text: s.Text, Source: s.Source, Blanks: len(expect), Cloze: cloze, Segments: segs}
+	s := dd.sentence
+	t := &TodaySentence{Day: day, Text: s.Text, Source: s.Source, Blanks: len(dd.expect), Cloze: dd.cloze, Segments: dd.segs}
 	if t.Mode, err = dailyCheckinMode(ctx, q, p.PersonID, day); err != nil {
 		return nil, err
 	}
@@ -170,30 +170,26 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 	// writes and the reads that must see them): the day's sentence — history
 	// once the day has begun, the service refuses to change it — the grading
 	// of the answers, and the point rules in force.
+	// They come from this replica's copy of the day (daily_cache.go).
 	q := m.DB.Q(ctx)
-	s, err := dailySentenceOn(ctx, q, day)
+	dd, err := m.dailyDayOf(ctx, day)
 	if err != nil {
 		return nil, err
 	}
-	if s == nil {
+	if dd == nil {
 		return nil, dailyErrNoSentence(day)
 	}
 	var gradeErr error
 	if in.Mode == CheckinRecite {
-		_, _, expect := MakeCloze(s.Text, s.KeyPhrases)
-		if l := GradeRecitation(expect, in.Answers); len(l) > 0 {
+		if l := GradeRecitation(dd.expect, in.Answers); len(l) > 0 {
 			gradeErr = l
 		}
 	}
 	acts := []string{ActSentenceRead}
+	rules := []PointRule{dd.read}
 	if in.Mode == CheckinRecite {
 		acts = append(acts, ActSentenceRecite)
-	}
-	rules := make([]PointRule, len(acts))
-	for i, a := range acts {
-		if rules[i], err = rule(ctx, q, a, day); err != nil {
-			return nil, err
-		}
+		rules = append(rules, dd.recite)
 	}
 	res := &CheckinResult{Day: day}
 	if gradeErr != nil {

@@ -134,6 +134,7 @@ func (m *Module) CreateSentence(ctx context.Context, p *auth.Principal, in Sente
 			}
 			return err
 		}
+		m.dailyInvalidate(ctx)
 		var err error
 		if id, err = dailyInsertSentence(ctx, tx, in, m.Clock.Now()); err != nil {
 			return err
@@ -168,6 +169,7 @@ func (m *Module) UpdateSentence(ctx context.Context, p *auth.Principal, id int64
 			}
 			return err
 		}
+		m.dailyInvalidate(ctx)
 		if _, err := tx.ExecContext(ctx, `UPDATE study_sentences SET day = ?, text = ?, source = ?, key_phrases = ?, updated_at = ? WHERE id = ?`,
 			in.Day, in.Text, in.Source, dailyPhrasesJSON(in.KeyPhrases), m.Clock.Now(), id); err != nil {
 			return err
@@ -194,6 +196,7 @@ func (m *Module) DeleteSentence(ctx context.Context, p *auth.Principal, id int64
 		if old.Day <= today {
 			return dailyErrHistory(old.Day, today)
 		}
+		m.dailyInvalidate(ctx)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM study_sentences WHERE id = ?`, id); err != nil {
 			return err
 		}
@@ -293,6 +296,7 @@ func (m *Module) ImportSentences(ctx context.Context, p *auth.Principal, rows []
 		if len(dbIssues) > 0 {
 			return &directory.ImportError{Issues: dbIssues}
 		}
+		m.dailyInvalidate(ctx)
 		for _, in := range clean {
 			if _, err := dailyInsertSentence(ctx, tx, in, now); err != nil {
 				return err

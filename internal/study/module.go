@@ -61,6 +61,9 @@ type Module struct {
 	Notify    *notify.Service
 	// Hours of the rhythm, zone time (config; defaults from the issue).
 	PushHour, RemindHour, WeeklyHour int
+	// dayCache is this replica's copy of the day's sentence and check-in
+	// point rules (daily_cache.go); the zero value is ready.
+	dayCache dailyDayCache
 }
 
 //go:embed migrations/*.sql

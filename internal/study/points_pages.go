@@ -69,6 +69,7 @@ func (m *Module) SetRule(ctx context.Context, p *auth.Principal, r PointRule) er
 		return l
 	}
 	return m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		m.dailyInvalidate(ctx)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO study_point_rules (activity, valid_from, points, daily_cap) VALUES (?, ?, ?, ?)
 			ON CONFLICT (activity, valid_from) DO UPDATE SET points = excluded.points, daily_cap = excluded.daily_cap`,
 			r.Activity, r.ValidFrom, r.Points, r.DailyCap); err != nil {

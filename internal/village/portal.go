@@ -54,6 +54,8 @@ type pubEntry struct {
 type pubCache struct {
 	mu      sync.Mutex
 	entries map[string]*pubEntry
+	// villages maps a disclosure id to its village, which never changes.
+	villages sync.Map
 }
 
 // storeVersion is a token that changes whenever the published disclosures
@@ -610,9 +612,16 @@ func (m *Module) disclosureCacheKey(r *http.Request, kind string) (key, version 
 	if h != "" && (len(h) != 16 || strings.Trim(h, "0123456789abcdef") != "") {
 		return "", "", false
 	}
+	// A disclosure never moves to another village, so its village is
+	// looked up once per process.
 	var village int64
-	if err := m.DB.Q(r.Context()).QueryRowContext(r.Context(), `SELECT village_id FROM village_disclosures WHERE id = ?`, id).Scan(&village); err != nil {
-		return "", "", false
+	if v, ok := m.pubCache().villages.Load(id); ok {
+		village = v.(int64)
+	} else {
+		if err := m.DB.Q(r.Context()).QueryRowContext(r.Context(), `SELECT village_id FROM village_disclosures WHERE id = ?`, id).Scan(&village); err != nil {
+			return "", "", false
+		}
+		m.pubCache().villages.Store(id, village)
 	}
 	version = m.storeVersion(r.Context(), village)
 	if version == "" {
