@@ -436,5 +436,5 @@ func init() {
 		}
 		return []Tile{{Key: "appl.tile_approved", Value: strconv.Itoa(approved), Path: "/express/applications"}}, nil
 	}})
-	demoParts = append(demoParts, demoPart{order: 60, load: loadApplicationsDemo})
+	demoParts = append(demoParts, demoPart{Order: 60, Load: loadApplicationsDemo})
 }

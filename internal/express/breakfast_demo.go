@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 51, load: loadBreakfastDemo})
+	demoParts = append(demoParts, demoPart{Order: 51, Load: loadBreakfastDemo})
 }
 
 // demoIssues are issues enterprises raised over breakfast, in turn.

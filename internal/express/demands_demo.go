@@ -285,5 +285,5 @@ func loadDemandsDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 10, load: loadDemandsDemo})
+	demoParts = append(demoParts, demoPart{Order: 10, Load: loadDemandsDemo})
 }

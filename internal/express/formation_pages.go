@@ -336,5 +336,5 @@ func init() {
 			{Key: "fmn.tile_open", Value: strconv.Itoa(f.Open), Path: "/express/formation"},
 		}, nil
 	}})
-	demoParts = append(demoParts, demoPart{order: 61, load: loadFormationDemo})
+	demoParts = append(demoParts, demoPart{Order: 61, Load: loadFormationDemo})
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 52, load: loadLiaisonDemo})
+	demoParts = append(demoParts, demoPart{Order: 52, Load: loadLiaisonDemo})
 }
 
 // demoReports are information reports (title, text), in turn.

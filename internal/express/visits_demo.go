@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 50, load: loadVisitsDemo})
+	demoParts = append(demoParts, demoPart{Order: 50, Load: loadVisitsDemo})
 }
 
 // demoAnswers are answers to the ten questions, picked in turn.

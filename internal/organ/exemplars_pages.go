@@ -35,7 +35,7 @@ func init() {
 		h("POST /api/v1/organ/exemplar-objections/{id}/review", m.apiReview)
 	})
 	navItems = append(navItems, web.NavItem{Key: "nav.organ_exemplars", Path: "/organ/exemplars", Perm: PermRead, Order: 53})
-	demoParts = append(demoParts, demoPart{order: 30, load: loadExemplarsDemo})
+	demoParts = append(demoParts, demoPart{Order: 30, Load: loadExemplarsDemo})
 }
 
 func exID(r *http.Request) (int64, error) {

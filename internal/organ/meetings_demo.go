@@ -10,7 +10,7 @@ import (
 	"zhongshu/internal/platform/db"
 )
 
-func init() { demoParts = append(demoParts, demoPart{order: 10, load: loadMeetingsDemo}) }
+func init() { demoParts = append(demoParts, demoPart{Order: 10, Load: loadMeetingsDemo}) }
 
 // demoTopics are 党史学习教育 themes of 2021.
 var demoTopics = []string{"学习习近平总书记在党史学习教育动员大会上的重要讲话", "学党史、悟思想、办实事、开新局", "学习《中国共产党简史》", "庆祝建党100周年", "学习习近平总书记“七一”重要讲话精神",

@@ -10,7 +10,6 @@ import (
 	"context"
 	"embed"
 	"io/fs"
-	"sort"
 
 	"zhongshu/internal/directory"
 	"zhongshu/internal/platform/audit"
@@ -19,6 +18,7 @@ import (
 	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/notify"
+	"zhongshu/internal/platform/parts"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 )
@@ -95,10 +95,8 @@ var (
 	demoParts     []demoPart
 )
 
-type demoPart struct {
-	order int
-	load  func(m *Module, ctx context.Context) error
-}
+// demoPart is a part's demo loader.
+type demoPart = parts.Demo[*Module]
 
 // Register adds the organ pages, messages and navigation.
 func Register(v *web.Views) error {
@@ -111,36 +109,17 @@ func Register(v *web.Views) error {
 
 // Routes mounts every part.
 func (m *Module) Routes(mux *web.Router) {
-	for _, p := range routeParts {
-		p(m, mux)
-	}
+	parts.Routes(m, mux, routeParts)
 }
 
 // Start registers job handlers and schedules.
 func (m *Module) Start() error {
-	for _, h := range handlerParts {
-		h(m)
-	}
-	for _, sp := range scheduleParts {
-		for _, s := range sp(m) {
-			if err := m.Scheduler.Add(s); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return parts.Start(m, m.Scheduler, handlerParts, scheduleParts)
 }
 
 // LoadDemo adds the demo year of organ activity after the directory's demo.
 func (m *Module) LoadDemo(ctx context.Context) error {
-	parts := append([]demoPart(nil), demoParts...)
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
-	for _, p := range parts {
-		if err := p.load(m, ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return parts.LoadDemo(ctx, m, demoParts)
 }
 
 // CanRecord reports whether p may keep a branch's own records: the

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 20, load: loadStandardsDemo})
+	demoParts = append(demoParts, demoPart{Order: 20, Load: loadStandardsDemo})
 }
 
 // The seed's four documents, issued in October–November 2021 after the

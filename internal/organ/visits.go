@@ -853,7 +853,7 @@ func init() {
 	navItems = append(navItems,
 		web.NavItem{Key: "nav.organ_visits", Path: "/organ/visits", Perm: PermRead, Order: 55},
 		web.NavItem{Key: "nav.organ_guidance", Path: "/organ/guidance", Perm: PermRead, Order: 57})
-	demoParts = append(demoParts, demoPart{order: 40, load: loadVisitsDemo})
+	demoParts = append(demoParts, demoPart{Order: 40, Load: loadVisitsDemo})
 	fileAccess["visit"] = func(m *Module, r *http.Request, ownerID int64) error {
 		_, err := m.Visit(r.Context(), web.Principal(r), ownerID)
 		return err

@@ -55,7 +55,7 @@ func init() {
 		}
 		return []Figure{{Key: "challenge_players", Value: n, Unit: "challenge.unit.players"}}, nil
 	})
-	demoParts = append(demoParts, demoPart{order: 40, load: loadChallengeDemo})
+	demoParts = append(demoParts, demoPart{Order: 40, Load: loadChallengeDemo})
 }
 
 // chID reads the {id} of a path; anything but a positive number is 404.

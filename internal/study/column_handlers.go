@@ -29,7 +29,7 @@ func init() {
 	scheduleParts = append(scheduleParts, columnSchedules)
 	handlerParts = append(handlerParts, func(m *Module) { m.Queue.Handle(columnPushKind, 5, m.columnPushJob) })
 	figureParts = append(figureParts, columnFigures)
-	demoParts = append(demoParts, demoPart{order: 30, load: loadColumnDemo})
+	demoParts = append(demoParts, demoPart{Order: 30, Load: loadColumnDemo})
 }
 
 func columnRoutes(m *Module, r *web.Router) {

@@ -37,7 +37,7 @@ func init() {
 	scheduleParts = append(scheduleParts, dailySchedules)
 	handlerParts = append(handlerParts, dailyHandlers)
 	figureParts = append(figureParts, dailyFigures)
-	demoParts = append(demoParts, demoPart{order: 10, load: dailyLoadDemo})
+	demoParts = append(demoParts, demoPart{Order: 10, Load: dailyLoadDemo})
 }
 
 func dailyRoutes(m *Module, r *web.Router) {

@@ -18,6 +18,7 @@ import (
 	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/notify"
+	"zhongshu/internal/platform/parts"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 )
@@ -92,7 +93,5 @@ func Register(v *web.Views) error {
 
 // Routes mounts every part of the study room.
 func (m *Module) Routes(mux *web.Router) {
-	for _, part := range m.parts() {
-		part(mux)
-	}
+	parts.Routes(m, mux, routeParts)
 }

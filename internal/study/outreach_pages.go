@@ -79,7 +79,7 @@ func init() {
 		web.NavItem{Key: "nav.boards", Path: "/study/boards", Perm: PermLearn, Order: 28},
 	)
 	figureParts = append(figureParts, outreachFigures)
-	demoParts = append(demoParts, demoPart{order: 50, load: loadOutreachDemo})
+	demoParts = append(demoParts, demoPart{Order: 50, Load: loadOutreachDemo})
 }
 
 // outreachFigures are the seed's outreach numbers: books bought ("购置图书

@@ -2,9 +2,9 @@ package study
 
 import (
 	"context"
-	"sort"
 
 	"zhongshu/internal/platform/jobs"
+	"zhongshu/internal/platform/parts"
 	"zhongshu/internal/platform/web"
 )
 
@@ -20,18 +20,8 @@ var (
 	demoParts     []demoPart
 )
 
-type demoPart struct {
-	order int
-	load  func(m *Module, ctx context.Context) error
-}
-
-func (m *Module) parts() []func(*web.Router) {
-	var out []func(*web.Router)
-	for _, p := range routeParts {
-		out = append(out, func(r *web.Router) { p(m, r) })
-	}
-	return out
-}
+// demoPart is a part's demo loader.
+type demoPart = parts.Demo[*Module]
 
 func nav() []web.NavItem { return navItems }
 
@@ -47,28 +37,11 @@ func (m *Module) Start() error {
 	if m.WeeklyHour == 0 {
 		m.WeeklyHour = 8
 	}
-	for _, h := range handlerParts {
-		h(m)
-	}
-	for _, sp := range scheduleParts {
-		for _, s := range sp(m) {
-			if err := m.Scheduler.Add(s); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return parts.Start(m, m.Scheduler, handlerParts, scheduleParts)
 }
 
 // LoadDemo adds the demo year of study activity, part by part, after the
 // directory's demo dataset.
 func (m *Module) LoadDemo(ctx context.Context) error {
-	parts := append([]demoPart(nil), demoParts...)
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
-	for _, p := range parts {
-		if err := p.load(m, ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return parts.LoadDemo(ctx, m, demoParts)
 }

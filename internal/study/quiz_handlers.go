@@ -22,7 +22,7 @@ func init() {
 	routeParts = append(routeParts, quizRoutes)
 	navItems = append(navItems, web.NavItem{Key: "nav.quiz", Path: "/study/quiz", Perm: PermLearn, Order: 15})
 	figureParts = append(figureParts, quizFigures)
-	demoParts = append(demoParts, demoPart{order: 20, load: loadQuizDemo})
+	demoParts = append(demoParts, demoPart{Order: 20, Load: loadQuizDemo})
 }
 
 func quizRoutes(m *Module, r *web.Router) {

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 10, load: loadDecisionsDemo})
+	demoParts = append(demoParts, demoPart{Order: 10, Load: loadDecisionsDemo})
 }
 
 // demoUser is a demo account's user and person ids.

@@ -150,5 +150,5 @@ func loadDisclosuresDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 45, load: loadDisclosuresDemo})
+	demoParts = append(demoParts, demoPart{Order: 45, Load: loadDisclosuresDemo})
 }

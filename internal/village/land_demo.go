@@ -185,5 +185,5 @@ func loadLandDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 85, load: loadLandDemo})
+	demoParts = append(demoParts, demoPart{Order: 85, Load: loadLandDemo})
 }

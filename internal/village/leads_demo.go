@@ -107,5 +107,5 @@ func loadLeadsDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 80, load: loadLeadsDemo})
+	demoParts = append(demoParts, demoPart{Order: 80, Load: loadLeadsDemo})
 }

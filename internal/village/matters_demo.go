@@ -125,5 +125,5 @@ func loadMattersDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 50, load: loadMattersDemo})
+	demoParts = append(demoParts, demoPart{Order: 50, Load: loadMattersDemo})
 }

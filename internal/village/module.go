@@ -21,6 +21,7 @@ import (
 	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
 	"zhongshu/internal/platform/notify"
+	"zhongshu/internal/platform/parts"
 	"zhongshu/internal/platform/seal"
 	"zhongshu/internal/platform/web"
 )
@@ -95,10 +96,8 @@ var (
 	portalParts   []PortalPart
 )
 
-type demoPart struct {
-	order int
-	load  func(m *Module, ctx context.Context) error
-}
+// demoPart is a part's demo loader.
+type demoPart = parts.Demo[*Module]
 
 // DeskLink is one entry of a village's desk page (/villages/{id}): a part's
 // page for that village, shown to those who hold Perm over the village.
@@ -143,24 +142,12 @@ func Register(v *web.Views) error {
 
 // Routes mounts every part.
 func (m *Module) Routes(mux *web.Router) {
-	for _, p := range routeParts {
-		p(m, mux)
-	}
+	parts.Routes(m, mux, routeParts)
 }
 
 // Start registers job handlers and schedules.
 func (m *Module) Start() error {
-	for _, h := range handlerParts {
-		h(m)
-	}
-	for _, sp := range scheduleParts {
-		for _, s := range sp(m) {
-			if err := m.Scheduler.Add(s); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return parts.Start(m, m.Scheduler, handlerParts, scheduleParts)
 }
 
 // Verifiers lists the room's hash chains for `zhongshu verify`.
@@ -174,14 +161,7 @@ func (m *Module) Verifiers() []chain.Verifier {
 
 // LoadDemo adds the demo year of village activity after the directory's demo.
 func (m *Module) LoadDemo(ctx context.Context) error {
-	parts := append([]demoPart(nil), demoParts...)
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
-	for _, p := range parts {
-		if err := p.load(m, ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return parts.LoadDemo(ctx, m, demoParts)
 }
 
 // portal returns the public blocks in order.

@@ -70,5 +70,5 @@ func loadReportsDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 53, load: loadReportsDemo})
+	demoParts = append(demoParts, demoPart{Order: 53, Load: loadReportsDemo})
 }

@@ -105,5 +105,5 @@ func loadRulebookDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 54, load: loadRulebookDemo})
+	demoParts = append(demoParts, demoPart{Order: 54, Load: loadRulebookDemo})
 }

@@ -71,5 +71,5 @@ func loadTalksDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 51, load: loadTalksDemo})
+	demoParts = append(demoParts, demoPart{Order: 51, Load: loadTalksDemo})
 }

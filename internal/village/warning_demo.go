@@ -54,5 +54,5 @@ func loadWarningDemo(m *Module, ctx context.Context) error {
 }
 
 func init() {
-	demoParts = append(demoParts, demoPart{order: 52, load: loadWarningDemo})
+	demoParts = append(demoParts, demoPart{Order: 52, Load: loadWarningDemo})
 }
