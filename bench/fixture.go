@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,17 +28,20 @@ import (
 // fixture is a fresh store with the demo dataset, the server binary and
 // the temporary directory they live in.
 type fixture struct {
-	cfg     config
-	rep     *report
-	dir     string
-	url     string // the store
-	key     string // the field-encryption key file
-	bin     string
-	dropDB  func() // PostgreSQL: drop the fresh database
-	srv     *proc
-	srvURL  string
-	inproc  func()
-	members []demo.ScaledMember
+	cfg    config
+	rep    *report
+	dir    string
+	url    string // the store
+	key    string // the field-encryption key file
+	bin    string
+	dropDB func() // PostgreSQL: drop the fresh database
+	srv    *proc
+	srvURL string
+	inproc func()
+	// endProfile ends the CPU profile of -cpuprofile (a scenario calls it
+	// after the load it measures; stopping the server calls it too).
+	endProfile func()
+	members    []demo.ScaledMember
 }
 
 // newFixture creates the store (a temporary SQLite file or a fresh
@@ -257,9 +261,15 @@ func (fx *fixture) serveInProcess(ctx context.Context) error {
 	}
 	srv := &http.Server{Handler: a.Handler()}
 	go srv.Serve(ln)
+	var once sync.Once
+	fx.endProfile = func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
+	}
 	fx.inproc = func() {
-		pprof.StopCPUProfile()
-		f.Close()
+		fx.endProfile()
 		srv.Close()
 		a.Close()
 	}

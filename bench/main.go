@@ -33,6 +33,7 @@ type config struct {
 	Baseline time.Duration // bound of each baseline run
 	Members  int           // virtual members (checkin), generated members (dashboard), rows (import, export)
 	Days     int           // days of generated check-ins (dashboard, export)
+	Rate     int           // percent of member-days with a check-in (dashboard)
 	Conc     int           // concurrent clients
 	Bin      string        // a prebuilt zhongshu binary ("" = go build)
 	Keep     bool          // keep the temporary directory
@@ -46,7 +47,7 @@ type config struct {
 var scenarioDefaults = map[string]struct{ members, days int }{
 	"checkin":   {20000, 0},
 	"portal":    {0, 0},
-	"dashboard": {2000, 365},
+	"dashboard": {100000, 365}, // the 36.5 M rows; generation takes minutes
 	"demands":   {200, 0},
 	"import":    {100000, 0},
 	"export":    {2000, 365},
@@ -62,6 +63,7 @@ func main() {
 	fs.DurationVar(&cfg.Baseline, "baseline", 5*time.Second, "bound of each baseline run")
 	fs.IntVar(&cfg.Members, "members", 0, "members (checkin: virtual users; dashboard/export: generated members; import: rows; demands: users)")
 	fs.IntVar(&cfg.Days, "days", 0, "days of generated check-ins (dashboard, export)")
+	fs.IntVar(&cfg.Rate, "rate", 100, "dashboard: percent of member-days with a check-in (100: members × days rows)")
 	fs.IntVar(&cfg.Conc, "c", 64, "concurrent clients")
 	fs.StringVar(&cfg.Bin, "bin", "", "a prebuilt zhongshu binary (default: go build ./cmd/zhongshu)")
 	fs.IntVar(&cfg.Repeat, "repeat", 1, "portal, dashboard: measure each page this many times on the same store (medians of 3: -repeat 3)")

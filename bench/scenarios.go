@@ -92,6 +92,9 @@ func scenarioCheckin(ctx context.Context, fx *fixture) error {
 	})
 	ratio(hello, &s)
 	rep.Rows = append(rep.Rows, s)
+	if fx.endProfile != nil {
+		fx.endProfile()
+	}
 	if fx.srv != nil {
 		rss, peak := fx.srv.memory()
 		rep.note("serve memory after the check-in burst (before the sign-ins): RSS %.1f MB, peak %.1f MB (target ≤ 150 MB)", mb(rss), mb(peak))

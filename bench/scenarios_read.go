@@ -101,11 +101,15 @@ func scenarioDashboard(ctx context.Context, fx *fixture) error {
 	}
 	today := clock.Day(time.Now())
 	from := clock.Day(time.Now().AddDate(0, 0, -(cfg.Days - 1)))
-	n, err := study.GenerateCheckins(ctx, a.DB, persons, from, today, 80, 2021)
+	rate := cfg.Rate
+	if rate <= 0 || rate > 100 {
+		rate = 100
+	}
+	n, err := study.GenerateCheckins(ctx, a.DB, persons, from, today, rate, 2021)
 	if err != nil {
 		return err
 	}
-	rep.note("generated %d check-ins (%d members × %d days, 80%% rate) in %s", n, len(ms), cfg.Days, time.Since(t0).Round(time.Millisecond))
+	rep.note("generated %d check-ins (%d members × %d days, %d%% rate) in %s", n, len(ms), cfg.Days, rate, time.Since(t0).Round(time.Millisecond))
 	uid, err := a.Auth.UserID(ctx, "committee")
 	if err != nil {
 		return err

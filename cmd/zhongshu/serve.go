@@ -22,7 +22,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: logger(stderr), PublicURL: *publicURL})
+	tuneGC(os.Getenv)
+	log, logBuf := bufferedLogger(stderr)
+	defer logBuf.Close()
+	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: log, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

@@ -350,11 +350,9 @@ func (m *Module) doImport(w http.ResponseWriter, r *http.Request, kind string) e
 		if err != nil {
 			return err
 		}
-		var rows []PersonRow
-		if rows, column, err = ParsePeopleXLSX(f, lk); err == nil {
-			n, err = m.ImportPeople(r.Context(), p, rows, column)
-		}
-		if err != nil {
+		// Streamed from the upload (a multipart file is an io.ReaderAt):
+		// memory stays flat in the row count (issue 8).
+		if n, column, err = m.ImportPeopleXLSX(r.Context(), p, f, hdr.Size, lk); err != nil {
 			return m.importFailed(w, r, kind, err)
 		}
 	} else {

@@ -2,8 +2,11 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"zhongshu/internal/platform/audit"
 	"zhongshu/internal/platform/auth"
@@ -107,68 +110,230 @@ func (m *Module) ImportPeople(ctx context.Context, p *auth.Principal, rows []Per
 	if err := m.Auth.Authorize(ctx, p, auth.Import, auth.Anything, "people", ""); err != nil {
 		return 0, err
 	}
-	now := m.Clock.Now()
-	var issues []RowIssue
-	normal := make([]normalPerson, len(rows))
-	seen := map[string]int{}
-	for i, r := range rows {
-		issues = append(issues, r.Issues...)
-		np, l := validatePerson(r.In, now)
-		issues = append(issues, issuesOf(r.Row, l, column)...)
-		if np.IDNumber != "" && len(l) == 0 {
-			if first, dup := seen[np.IDNumber]; dup {
-				issues = append(issues, RowIssue{Row: r.Row, Column: column("id_number"), Field: "id_number",
-					Zh: fmt.Sprintf("身份证号与第 %d 行重复", first), En: fmt.Sprintf("ID number repeats row %d", first)})
-			}
-			seen[np.IDNumber] = r.Row
-		}
-		normal[i] = np
-	}
-	if len(rows) == 0 {
-		issues = append(issues, RowIssue{Row: 0, Zh: "文件中没有数据行", En: "the file has no data rows"})
-	}
-	if len(issues) > 0 {
-		return 0, &ImportError{Issues: issues}
-	}
-	// The uniqueness check reads the blind indexes in batches and the rows
-	// go in with multi-row INSERTs (import_batch.go); still one transaction.
-	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		idx := make([]string, len(normal))
-		for i, np := range normal {
-			idx[i] = m.Seal.BlindIndex("id_number", np.IDNumber)
-		}
-		found, err := registeredIndexes(ctx, tx, idx)
-		if err != nil {
-			return err
-		}
-		if len(found) > 0 {
-			var dbIssues []RowIssue
-			for i := range normal {
-				if found[idx[i]] {
-					dbIssues = append(dbIssues, RowIssue{Row: rows[i].Row, Column: column("id_number"), Field: "id_number", Zh: "该身份证号已登记", En: "this ID number is already registered"})
-				}
-			}
-			return &ImportError{Issues: dbIssues}
-		}
-		batch := make([]storedPerson, 0, importInsertBatch)
-		for i, np := range normal {
-			sp, err := m.seal(np)
-			if err != nil {
+	var n int
+	err := m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) (err error) {
+		pi := m.newPeopleImport(tx, column)
+		pi.emit = func(b []sealedPerson) error { return pi.store(ctx, b) }
+		for _, r := range rows {
+			if err := pi.add(r); err != nil {
 				return err
 			}
-			if batch = append(batch, sp); len(batch) == importInsertBatch || i == len(normal)-1 {
-				if err := insertPeople(ctx, tx, batch, now); err != nil {
-					return err
-				}
-				batch = batch[:0]
-			}
 		}
-		return m.Audit.Record(ctx, audit.Entry{Action: "people.import", ObjectType: "people", Detail: fmt.Sprintf("%d rows", len(rows))})
+		if err := pi.flush(); err != nil {
+			return err
+		}
+		n, err = pi.finish(ctx)
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
-	return len(rows), nil
+	return n, nil
+}
+
+// ImportPeopleXLSX imports a people file of size bytes all or nothing, like
+// ParsePeopleXLSX followed by ImportPeople, but streaming (issue 8: 100,000
+// people at ≥ 20,000 rows/s in flat memory). One goroutine parses,
+// validates and seals the rows; every importBatch of them go over a small
+// channel to the transaction's goroutine, which checks them against the
+// people already registered and stores them, so the Go work of one batch
+// overlaps the store's work on the one before. Any fault rolls the whole
+// transaction back. The returned func labels a field's column for the
+// report.
+func (m *Module) ImportPeopleXLSX(ctx context.Context, p *auth.Principal, r io.ReaderAt, size int64, lk *Lookups) (int, func(string) string, error) {
+	g := newGrid(xlPeopleCols)
+	if err := m.Auth.Authorize(ctx, p, auth.Import, auth.Anything, "people", ""); err != nil {
+		return 0, g.column, err
+	}
+	if lk == nil {
+		lk = &Lookups{}
+	}
+	// The workbook's structure is read before the transaction, so a file
+	// that is not an .xlsx never takes the write lock.
+	book, err := openBook(r, size)
+	if err != nil {
+		return 0, g.column, err
+	}
+	var n int
+	err = m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) (err error) {
+		pi := m.newPeopleImport(tx, g.column)
+		batches := make(chan []sealedPerson, 1)
+		stop := make(chan struct{})
+		pi.emit = func(b []sealedPerson) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-stop:
+				return errImportStopped
+			}
+		}
+		parsed := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			defer func() {
+				if p := recover(); p != nil {
+					parsed <- fmt.Errorf("people import: panic: %v", p)
+				}
+			}()
+			err := g.parse(book, func(c *xlCells) error { return pi.add(personRow(c, lk)) })
+			if err == nil {
+				err = pi.flush()
+			}
+			parsed <- err
+		}()
+		var storeErr error
+		for b := range batches {
+			if storeErr == nil {
+				if storeErr = pi.store(ctx, b); storeErr != nil {
+					close(stop) // the parser stops at its next batch
+				}
+			}
+		}
+		// The parser has returned (it closed batches): nothing reads the
+		// upload or touches pi after this point but this goroutine.
+		if perr := <-parsed; storeErr == nil && perr != nil {
+			storeErr = perr
+		}
+		if storeErr != nil {
+			return storeErr
+		}
+		n, err = pi.finish(ctx)
+		return err
+	})
+	if err != nil {
+		return 0, g.column, err
+	}
+	return n, g.column, nil
+}
+
+var errImportStopped = errors.New("people import: stopped by a store error")
+
+// peopleImport takes an import's rows one at a time. The parsing side (add,
+// flush) validates each row, queues the valid ones and, every importBatch
+// rows, seals the batch and hands it to emit; the storing side (store,
+// finish) runs in the transaction. What it keeps grows only with the faults
+// found and with the ID numbers seen (the in-file duplicate check): rows
+// wait in a batch of at most importBatch. Once a fault is found nothing
+// more is stored (the transaction will roll back) but every row is still
+// checked, so the report lists every fault, as before the import streamed.
+type peopleImport struct {
+	m      *Module
+	now    time.Time
+	column func(string) string
+	emit   func([]sealedPerson) error
+
+	// The parsing side's; the storing side reads them only in finish,
+	// after the parsing side has returned.
+	n      int
+	issues []RowIssue // faults in the file: reported first, and alone
+	seen   map[string]int
+	batch  []queuedPerson
+
+	// The storing side's.
+	tx       *db.Tx
+	dbIssues []RowIssue // rows whose ID number is already registered
+}
+
+type queuedPerson struct {
+	row int
+	np  normalPerson
+}
+
+type sealedPerson struct {
+	row int
+	sp  storedPerson
+}
+
+func (m *Module) newPeopleImport(tx *db.Tx, column func(string) string) *peopleImport {
+	return &peopleImport{m: m, tx: tx, now: m.Clock.Now(), column: column, seen: map[string]int{},
+		batch: make([]queuedPerson, 0, importBatch)}
+}
+
+func (pi *peopleImport) add(r PersonRow) error {
+	pi.n++
+	pi.issues = append(pi.issues, r.Issues...)
+	np, l := validatePerson(r.In, pi.now)
+	pi.issues = append(pi.issues, issuesOf(r.Row, l, pi.column)...)
+	if np.IDNumber != "" && len(l) == 0 {
+		if first, dup := pi.seen[np.IDNumber]; dup {
+			pi.issues = append(pi.issues, RowIssue{Row: r.Row, Column: pi.column("id_number"), Field: "id_number",
+				Zh: fmt.Sprintf("身份证号与第 %d 行重复", first), En: fmt.Sprintf("ID number repeats row %d", first)})
+		}
+		pi.seen[strings.Clone(np.IDNumber)] = r.Row // not the row's text, which the key would keep alive
+	}
+	if len(pi.issues) > 0 {
+		pi.batch = pi.batch[:0]
+		return nil
+	}
+	if pi.batch = append(pi.batch, queuedPerson{r.Row, np}); len(pi.batch) == importBatch {
+		return pi.flush()
+	}
+	return nil
+}
+
+// flush seals the queued rows (SM4 and blind indexes) and hands them on,
+// unless a fault means nothing will be stored.
+func (pi *peopleImport) flush() error {
+	defer func() { pi.batch = pi.batch[:0] }()
+	if len(pi.batch) == 0 || len(pi.issues) > 0 {
+		return nil
+	}
+	out := make([]sealedPerson, len(pi.batch)) // the store goroutine's from here on
+	for i, q := range pi.batch {
+		sp, err := pi.m.seal(q.np)
+		if err != nil {
+			return err
+		}
+		out[i] = sealedPerson{q.row, sp}
+	}
+	return pi.emit(out)
+}
+
+// store checks a sealed batch against the people already registered (one
+// set-based query per importCheckBatch blind indexes) and, while no row is
+// found registered, inserts it.
+func (pi *peopleImport) store(ctx context.Context, b []sealedPerson) error {
+	idx := make([]string, len(b))
+	for i := range b {
+		idx[i] = b[i].sp.idIdx
+	}
+	found, err := registeredIndexes(ctx, pi.tx, idx)
+	if err != nil {
+		return err
+	}
+	for i := range b {
+		if found[idx[i]] {
+			pi.dbIssues = append(pi.dbIssues, RowIssue{Row: b[i].row, Column: pi.column("id_number"), Field: "id_number", Zh: "该身份证号已登记", En: "this ID number is already registered"})
+		}
+	}
+	if len(pi.dbIssues) > 0 {
+		return nil
+	}
+	sps := make([]storedPerson, 0, min(importInsertBatch, len(b)))
+	for i := range b {
+		if sps = append(sps, b[i].sp); len(sps) == importInsertBatch || i == len(b)-1 {
+			if err := insertPeople(ctx, pi.tx, sps, pi.now); err != nil {
+				return err
+			}
+			sps = sps[:0]
+		}
+	}
+	return nil
+}
+
+// finish reports, once every batch is stored: the file's faults if any,
+// else the rows already registered, else the audit entry and the row count.
+func (pi *peopleImport) finish(ctx context.Context) (int, error) {
+	if pi.n == 0 {
+		pi.issues = append(pi.issues, RowIssue{Row: 0, Zh: "文件中没有数据行", En: "the file has no data rows"})
+	}
+	if len(pi.issues) > 0 {
+		return 0, &ImportError{Issues: pi.issues}
+	}
+	if len(pi.dbIssues) > 0 {
+		return 0, &ImportError{Issues: pi.dbIssues}
+	}
+	return pi.n, pi.m.Audit.Record(ctx, audit.Entry{Action: "people.import", ObjectType: "people", Detail: fmt.Sprintf("%d rows", pi.n)})
 }
 
 // ImportEnterprises validates every row and, only if all are valid, adds

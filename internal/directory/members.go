@@ -2,6 +2,8 @@ package directory
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 )
 
 // Member is a person as other modules need them for their own work: who
@@ -57,6 +59,38 @@ func (m *Module) BranchOf(ctx context.Context, personID int64) (int64, error) {
 	var b int64
 	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(branch_id, 0) FROM people WHERE id = ?`, personID).Scan(&b)
 	return b, err
+}
+
+// BranchName is one party organisation's name ("" if there is none with
+// that id); like BranchList it checks no principal. Pages about one branch
+// use it rather than listing every branch with its member count.
+func (m *Module) BranchName(ctx context.Context, id int64) (string, error) {
+	var name string
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM branches WHERE id = ?`, id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return name, err
+}
+
+// BranchNames maps every party organisation's id to its name, without the
+// member counts BranchList computes.
+func (m *Module) BranchNames(ctx context.Context) (map[int64]string, error) {
+	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM branches`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
 }
 
 // BranchList lists party organisations (of one kind, or all when kind is

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhongshu/internal/platform/errs"
+	"zhongshu/internal/platform/xlsx"
 )
 
 // Column layouts (header text in Chinese; the parser also accepts the English header):
@@ -67,22 +67,48 @@ const (
 	// MaxImportRows caps one import: it is validated and stored in a single
 	// transaction, and no real zone list comes near it.
 	MaxImportRows = 20000
-	// excelize holds the whole upload in memory and a small zip can expand
-	// enormously, so both sizes are bounded.
+	// A small zip can expand enormously, so the upload and each unzipped
+	// part are bounded. The sheet is streamed (platform/xlsx), so neither
+	// bound is memory the import holds; the shared strings are held and
+	// bounded by xlsx's own limit.
 	maxXLSXBytes  = 32 << 20
 	maxUnzipBytes = 256 << 20
-	// A worksheet or shared-strings part larger than this is unzipped to a
-	// temporary file and read from there by the row iterator, instead of
-	// being held (and parsed) in memory: the import's memory stays flat in
-	// the row count (issue 8).
-	maxUnzipXMLBytes = 1 << 20
 )
 
-// xlOLEMagic starts a Compound File: a password-protected .xlsx or an old .xls.
-var xlOLEMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-
-// xlNumRe matches how a number is stored in the sheet XML.
-var xlNumRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+// xlIsNum matches how a number is stored in the sheet XML:
+// ^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$ (by hand: it runs for every cell).
+func xlIsNum(s string) bool {
+	digits := func(i int) int {
+		j := i
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		return j
+	}
+	i := digits(0)
+	if i == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digits(i + 1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digits(i)
+		if j == i {
+			return false
+		}
+		i = j
+	}
+	return i == len(s)
+}
 
 func xlBadFile(zh, en string, cause error) error {
 	return &errs.Error{Kind: errs.Invalid, Zh: zh, En: en, Err: cause}
@@ -98,53 +124,38 @@ func notXLSX(cause error) error {
 		"the file is not a valid Excel (.xlsx) workbook; save it as .xlsx and try again", cause)
 }
 
-// xlSafely runs excelize calls on an uploaded file, turning a library panic
-// on malformed input into an Invalid error: a bad upload must not crash the
-// server. Only library calls go through it, so our own bugs still surface.
-func xlSafely(fn func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = notXLSX(fmt.Errorf("excelize panic: %v", p))
-		}
-	}()
-	return fn()
-}
-
-func openXLSX(r io.Reader) (*excelize.File, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxXLSXBytes+1))
+// openBook opens an upload for streaming: the file must be non-empty and
+// within maxXLSXBytes; platform/xlsx refuses anything else with a Chinese
+// message (not a zip, encrypted or .xls, malformed, too large unzipped).
+func openBook(r io.ReaderAt, size int64) (*xlsx.Book, error) {
 	switch {
-	case err != nil:
-		return nil, xlBadFile("无法读取上传的文件", "the uploaded file could not be read", err)
-	case len(b) == 0:
+	case size <= 0:
 		return nil, xlBadFile("文件为空，请选择 Excel（.xlsx）文件", "the file is empty; choose an Excel (.xlsx) file", nil)
-	case len(b) > maxXLSXBytes:
+	case size > maxXLSXBytes:
 		return nil, xlBadFile(fmt.Sprintf("文件超过 %d MB，请拆分后分批导入", maxXLSXBytes>>20),
 			fmt.Sprintf("the file exceeds %d MB; split it and import in batches", maxXLSXBytes>>20), nil)
-	case bytes.HasPrefix(b, xlOLEMagic):
-		return nil, xlBadFile("文件已加密或为旧版 .xls 格式，请取消密码并另存为 .xlsx 后重试",
-			"the file is encrypted or an old .xls workbook; remove the password and save it as .xlsx", nil)
 	}
-	var f *excelize.File
-	if err = xlSafely(func() (err error) {
-		f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipBytes, UnzipXMLSizeLimit: maxUnzipXMLBytes})
-		return err
-	}); err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, notXLSX(err)
+	return xlsx.Open(r, size, xlsx.Options{MaxPartBytes: maxUnzipBytes})
+}
+
+// readUpload holds an upload that arrives as a plain stream (tests, callers
+// without a file) in memory, bounded by maxXLSXBytes.
+func readUpload(r io.Reader) (*bytes.Reader, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxXLSXBytes+1))
+	if err != nil {
+		return nil, xlBadFile("无法读取上传的文件", "the uploaded file could not be read", err)
 	}
-	return f, nil
+	return bytes.NewReader(b), nil
 }
 
 // xlGrid is the first sheet of an upload and where its header put each field.
 type xlGrid struct {
-	f        *excelize.File
-	sheet    string
-	cols     []xlCol
-	at       map[string]int // field → 0-based column index
-	date1904 bool
+	book *xlsx.Book
+	cols []xlCol
+	at   map[string]int // field → 0-based column index
 }
+
+func newGrid(cols []xlCol) *xlGrid { return &xlGrid{cols: cols, at: map[string]int{}} }
 
 func (g *xlGrid) spec(field string) xlCol {
 	for _, c := range g.cols {
@@ -160,8 +171,7 @@ func (g *xlGrid) letter(field string) string {
 	if !ok {
 		return ""
 	}
-	s, _ := excelize.ColumnNumberToName(i + 1)
-	return s
+	return xlsx.ColumnName(i)
 }
 
 // column labels a field for an issue ("B（身份证号）") with the column the
@@ -174,11 +184,12 @@ func (g *xlGrid) column(field string) string {
 }
 
 // xlCells is one data row, formatted (what the user sees) and raw (what is
-// stored: every digit of an ID, the serial number of a date).
+// stored: every digit of an ID, the serial number of a date), by column.
 type xlCells struct {
 	g         *xlGrid
 	row       int
 	fmtd, raw []string
+	number    []bool // the cell is a number cell
 	issues    []RowIssue
 }
 
@@ -203,7 +214,7 @@ func (c *xlCells) add(field, zh, en string) {
 // significant digits) cannot be recovered: the user must re-enter it as text.
 func (c *xlCells) ident(field string) string {
 	v := c.get(c.raw, field)
-	if !xlNumRe.MatchString(v) {
+	if !xlIsNum(v) {
 		return v
 	}
 	lost := false
@@ -213,10 +224,7 @@ func (c *xlCells) ident(field string) string {
 		}
 		lost = true
 	} else if len(v) > 15 && len(strings.TrimRight(v, "0")) <= 15 {
-		ref, _ := excelize.CoordinatesToCellName(c.g.at[field]+1, c.row)
-		var t excelize.CellType
-		_ = xlSafely(func() (err error) { t, err = c.g.f.GetCellType(c.g.sheet, ref); return err })
-		lost = t == excelize.CellTypeUnset || t == excelize.CellTypeNumber
+		lost = c.number[c.g.at[field]]
 	}
 	if lost {
 		s := c.g.spec(field)
@@ -251,8 +259,8 @@ func (c *xlCells) date(field string) string {
 	}
 	// Only a number shown through a display format is a date serial: a plain
 	// 2019 is a year someone typed, not 1905-07-11.
-	if v, err := strconv.ParseFloat(raw, 64); err == nil && s != raw && xlNumRe.MatchString(raw) && v >= 1 && v < 2958466 {
-		if t, err := excelize.ExcelDateToTime(v, c.g.date1904); err == nil {
+	if v, err := strconv.ParseFloat(raw, 64); err == nil && s != raw && xlIsNum(raw) && v >= 1 && v < 2958466 {
+		if t, err := excelize.ExcelDateToTime(v, c.g.book.Date1904); err == nil {
 			return t.Format("2006-01-02")
 		}
 	}
@@ -303,7 +311,7 @@ func (g *xlGrid) header(row []string) []RowIssue {
 				continue
 			}
 			if _, dup := g.at[c.field]; dup {
-				l, _ := excelize.ColumnNumberToName(i + 1)
+				l := xlsx.ColumnName(i)
 				issues = append(issues, RowIssue{Row: 1, Column: l, Field: c.field,
 					Zh: fmt.Sprintf("第 1 行（表头）%s 列“%s”与前面的列重复", l, c.zh), En: fmt.Sprintf("row 1 (header): column %s repeats “%s”", l, c.en)})
 				continue
@@ -320,96 +328,183 @@ func (g *xlGrid) header(row []string) []RowIssue {
 	return issues
 }
 
-// xlParseSheet streams the first sheet and calls each for every non-empty
-// data row. Two iterators run in step so each row is seen formatted and raw
-// without loading the whole sheet.
-func xlParseSheet(r io.Reader, cols []xlCol, each func(*xlCells)) (func(string) string, error) {
-	g := &xlGrid{cols: cols, at: map[string]int{}}
-	f, err := openXLSX(r)
+// parse streams the first sheet and calls each for every non-empty data
+// row; an error from each ends the parse. Row 1 is the header. The cells
+// of a row are reused for the next, so each keeps only the strings it takes.
+func (g *xlGrid) parse(book *xlsx.Book, each func(*xlCells) error) error {
+	g.book, g.at = book, map[string]int{} // a retried transaction parses again
+	if len(book.Sheets()) == 0 {
+		return notXLSX(nil)
+	}
+	rows, err := book.Rows(0)
 	if err != nil {
-		return g.column, err
-	}
-	defer f.Close()
-	g.f = f
-	var fr, rr *excelize.Rows
-	if err := xlSafely(func() (err error) {
-		if g.sheet = f.GetSheetName(0); g.sheet == "" {
-			return notXLSX(nil)
-		}
-		if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
-			g.date1904 = *p.Date1904
-		}
-		if fr, err = f.Rows(g.sheet); err == nil {
-			rr, err = f.Rows(g.sheet)
-		}
 		return err
-	}); err != nil {
-		return g.column, notXLSX(err)
 	}
-	defer fr.Close()
-	defer rr.Close()
-	for n, data := 1, 0; ; n++ {
-		var more bool
-		c := &xlCells{g: g, row: n}
-		if err := xlSafely(func() (err error) {
-			if more = fr.Next() && rr.Next(); !more {
-				return fr.Error()
-			}
-			if c.fmtd, err = fr.Columns(); err == nil {
-				c.raw, err = rr.Columns(excelize.Options{RawCellValue: true})
-			}
+	defer rows.Close()
+	c := &xlCells{g: g}
+	header := false
+	for data := 0; ; {
+		more := rows.Next()
+		if err := rows.Err(); err != nil {
 			return err
-		}); err != nil {
-			return g.column, notXLSX(err)
 		}
-		if n == 1 {
-			if issues := g.header(c.fmtd); len(issues) > 0 {
-				return g.column, &ImportError{Issues: issues}
+		if !header && (!more || rows.Row() > 1) {
+			header = true // no row 1: an empty header
+			if issues := g.header(nil); len(issues) > 0 {
+				return &ImportError{Issues: issues}
 			}
 		}
 		if !more {
-			return g.column, nil
+			return nil
 		}
-		if n == 1 || strings.TrimSpace(strings.Join(c.fmtd, "")+strings.Join(c.raw, "")) == "" {
+		c.fill(rows.Row(), rows.Cells())
+		if c.row == 1 {
+			header = true
+			if issues := g.header(c.fmtd); len(issues) > 0 {
+				return &ImportError{Issues: issues}
+			}
+			continue
+		}
+		if c.blank() {
 			continue
 		}
 		if data++; data > MaxImportRows {
-			return g.column, &ImportError{Issues: []RowIssue{{Row: n,
+			return &ImportError{Issues: []RowIssue{{Row: c.row,
 				Zh: fmt.Sprintf("文件数据超过 %d 行，请拆分为多个文件分批导入", MaxImportRows),
 				En: fmt.Sprintf("the file has more than %d data rows; split it and import in batches", MaxImportRows)}}}
 		}
-		each(c)
+		if err := each(c); err != nil {
+			return err
+		}
 	}
+}
+
+// fill lays a row's cells out by column, each as shown and as stored.
+func (c *xlCells) fill(row int, cells []xlsx.Cell) {
+	c.row, c.issues = row, nil
+	n := 0
+	for _, x := range cells {
+		n = max(n, x.Col+1)
+	}
+	c.fmtd, c.raw, c.number = resize(c.fmtd, n), resize(c.raw, n), resize(c.number, n)
+	for _, x := range cells {
+		c.fmtd[x.Col], c.raw[x.Col] = c.g.shown(x), x.Value
+		c.number[x.Col] = x.Type == xlsx.Number
+	}
+}
+
+// resize returns s with n zero elements, reusing its array.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (c *xlCells) blank() bool {
+	for i := range c.fmtd {
+		if strings.TrimSpace(c.fmtd[i]) != "" || strings.TrimSpace(c.raw[i]) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// shown is a cell's value as Excel displays it, as far as the import needs
+// it: TRUE/FALSE for a boolean, a date for a number under a date format (so
+// date can tell a serial from a typed number), and otherwise a number
+// written out in full (to 15 significant digits, as Excel keeps); text as is.
+func (g *xlGrid) shown(x xlsx.Cell) string {
+	switch x.Type {
+	case xlsx.Bool:
+		switch x.Value {
+		case "1":
+			return "TRUE"
+		case "0":
+			return "FALSE"
+		}
+	case xlsx.Number:
+		if strings.Contains(x.Value, "_") {
+			return x.Value
+		}
+		f, err := strconv.ParseFloat(x.Value, 64)
+		if err != nil {
+			return x.Value
+		}
+		if g.book.IsDate(x.Style) && f >= 0 {
+			if t, err := excelize.ExcelDateToTime(f, g.book.Date1904); err == nil {
+				switch {
+				case f < 1:
+					return t.Format("15:04:05")
+				case f != math.Trunc(f):
+					return t.Format("2006-01-02 15:04:05")
+				}
+				return t.Format("2006-01-02")
+			}
+		}
+		full := strconv.FormatFloat(f, 'f', -1, 64)
+		if len(full)-strings.Count(full, ".") > 15 && (strings.ContainsAny(x.Value, ".eE") || len(strings.TrimRight(strings.TrimLeft(x.Value, "+-0"), "0")) > 15) {
+			return strconv.FormatFloat(f, 'G', 15, 64)
+		}
+		return full
+	}
+	return x.Value
+}
+
+// personRow turns a parsed row into the input ImportPeople validates.
+func personRow(c *xlCells, lk *Lookups) PersonRow {
+	in := PersonInput{Name: c.val("name"), IDNumber: c.ident("id_number"), Mobile: c.ident("mobile"),
+		PartyMember: c.boolean("party_member"), JoinedPartyOn: c.date("joined_party_on")}
+	in.BranchID = c.unit("branch_id", lk.Branches, "党组织", "party organisation")
+	in.VillageID = c.unit("village_id", lk.Villages, "村", "village")
+	in.DepartmentID = c.unit("department_id", lk.Departments, "部门", "department")
+	in.EnterpriseID = c.unit("enterprise_id", lk.Enterprises, "企业", "enterprise")
+	return PersonRow{Row: c.row, In: in, Issues: c.issues}
 }
 
 // ParsePeopleXLSX turns an uploaded people file into rows for ImportPeople,
 // which does the field validation (ID, mobile, name); the returned func
-// labels a field's column for that report.
+// labels a field's column for that report. It holds every row: the import
+// itself streams (ImportPeopleXLSX).
 func ParsePeopleXLSX(r io.Reader, lk *Lookups) ([]PersonRow, func(field string) string, error) {
 	if lk == nil {
 		lk = &Lookups{}
 	}
-	var out []PersonRow
-	col, err := xlParseSheet(r, xlPeopleCols, func(c *xlCells) {
-		in := PersonInput{Name: c.val("name"), IDNumber: c.ident("id_number"), Mobile: c.ident("mobile"),
-			PartyMember: c.boolean("party_member"), JoinedPartyOn: c.date("joined_party_on")}
-		in.BranchID = c.unit("branch_id", lk.Branches, "党组织", "party organisation")
-		in.VillageID = c.unit("village_id", lk.Villages, "村", "village")
-		in.DepartmentID = c.unit("department_id", lk.Departments, "部门", "department")
-		in.EnterpriseID = c.unit("enterprise_id", lk.Enterprises, "企业", "enterprise")
-		out = append(out, PersonRow{Row: c.row, In: in, Issues: c.issues})
-	})
+	g := newGrid(xlPeopleCols)
+	br, err := readUpload(r)
 	if err != nil {
-		return nil, col, err
+		return nil, g.column, err
 	}
-	return out, col, nil
+	book, err := openBook(br, br.Size())
+	if err != nil {
+		return nil, g.column, err
+	}
+	var out []PersonRow
+	if err := g.parse(book, func(c *xlCells) error {
+		out = append(out, personRow(c, lk))
+		return nil
+	}); err != nil {
+		return nil, g.column, err
+	}
+	return out, g.column, nil
 }
 
 // ParseEnterprisesXLSX turns an uploaded enterprise file into rows for
 // ImportEnterprises, which validates the name and credit code.
 func ParseEnterprisesXLSX(r io.Reader) ([]EnterpriseRow, func(field string) string, error) {
+	g := newGrid(xlEnterpriseCols)
+	br, err := readUpload(r)
+	if err != nil {
+		return nil, g.column, err
+	}
+	book, err := openBook(br, br.Size())
+	if err != nil {
+		return nil, g.column, err
+	}
 	var out []EnterpriseRow
-	col, err := xlParseSheet(r, xlEnterpriseCols, func(c *xlCells) {
+	if err := g.parse(book, func(c *xlCells) error {
 		in := EnterpriseInput{Name: c.val("name"), CreditCode: c.ident("credit_code"), AboveScale: c.boolean("above_scale"),
 			AboveQuota: c.boolean("above_quota"), Industry: c.val("industry"), Address: c.val("address")}
 		for _, d := range strings.FieldsFunc(c.val("designations"), func(r rune) bool { return strings.ContainsRune("、,，;；\n", r) }) {
@@ -423,11 +518,11 @@ func ParseEnterprisesXLSX(r io.Reader) ([]EnterpriseRow, func(field string) stri
 			}
 		}
 		out = append(out, EnterpriseRow{Row: c.row, In: in, Issues: c.issues})
-	})
-	if err != nil {
-		return nil, col, err
+		return nil
+	}); err != nil {
+		return nil, g.column, err
 	}
-	return out, col, nil
+	return out, g.column, nil
 }
 
 // xlPick chooses by lang ("en", anything else is Chinese) like errs.Error.Message.

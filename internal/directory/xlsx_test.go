@@ -13,6 +13,7 @@ import (
 
 	"zhongshu/internal/platform/errs"
 	"zhongshu/internal/platform/ident"
+	"zhongshu/internal/platform/xlsx"
 )
 
 var xlNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -490,4 +491,90 @@ func FuzzParsePeopleXLSX(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkParsePeopleXLSX parses a 20,000-row people file (the import's
+// cap per file) the way excelize's stream writer writes it: inline strings.
+func BenchmarkParsePeopleXLSX(b *testing.B) {
+	f := excelize.NewFile()
+	sw, _ := f.NewStreamWriter("Sheet1")
+	sw.SetRow("A1", zhPeopleHeader)
+	for i := 2; i <= MaxImportRows+1; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		sw.SetRow(cell, []any{fmt.Sprintf("导入测试%06d", i), validID(b, fmt.Sprintf("65900119400101%03d", i%1000)), fmt.Sprintf("139%08d", i), "否", "", "", "", "", ""})
+	}
+	sw.Flush()
+	var buf bytes.Buffer
+	f.Write(&buf)
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		rows, _, err := ParsePeopleXLSX(bytes.NewReader(buf.Bytes()), testLookups())
+		if err != nil || len(rows) != MaxImportRows {
+			b.Fatal(len(rows), err)
+		}
+	}
+}
+
+// What Excel and WPS write beyond plain strings: a name in rich text (runs
+// with their own fonts), a boolean cell for 是否党员, a date under a custom
+// Chinese format, and cells left empty between filled ones.
+func TestParsePeopleXLSXRichTextBoolAndCustomDate(t *testing.T) {
+	id := validID(t, "11010519491231002")
+	b := book(t, [][]any{
+		zhPeopleHeader,
+		{nil, id, "13800138000", true, time.Date(2001, 7, 1, 0, 0, 0, 0, time.UTC), nil, "东村"},
+	}, func(f *excelize.File) {
+		if err := f.SetCellRichText("Sheet1", "A2", []excelize.RichTextRun{{Text: "张", Font: &excelize.Font{Bold: true}}, {Text: "三"}}); err != nil {
+			t.Fatal(err)
+		}
+		fmtCode := `yyyy"年"m"月"d"日"`
+		st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &fmtCode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.SetCellStyle("Sheet1", "E2", "E2", st)
+	})
+	rows, _ := parsePeople(t, b)
+	noIssues(t, rows)
+	want := PersonInput{Name: "张三", IDNumber: id, Mobile: "13800138000", PartyMember: true, JoinedPartyOn: "2001-07-01", VillageID: 21}
+	if len(rows) != 1 || rows[0].In != want {
+		t.Fatalf("rows = %+v", rows)
+	}
+}
+
+func TestShownNumbers(t *testing.T) {
+	g := &xlGrid{book: mustBook(t, book(t, [][]any{{"x"}}))}
+	for raw, want := range map[string]string{
+		"12": "12", "1.5": "1.5", "1.5E+2": "150", "13800138000": "13800138000",
+		"1.10101200001010E+17": "1.1010120000101E+17", // Excel kept 15 digits
+		"110105194912310021":   "1.1010519491231E+17", // shown as Excel shows it; ident reads the raw digits
+		"110101200001010000":   "110101200001010000",  // zero-filled past 15 digits: written out
+		"x_1":                  "x_1", "abc": "abc",
+	} {
+		if got := g.shown(xlsx.Cell{Type: xlsx.Number, Value: raw}); got != want {
+			t.Errorf("shown(%q) = %q, want %q", raw, got, want)
+		}
+	}
+	if got := g.shown(xlsx.Cell{Type: xlsx.Bool, Value: "0"}); got != "FALSE" {
+		t.Errorf("bool: %q", got)
+	}
+}
+
+func mustBook(t *testing.T, b []byte) *xlsx.Book {
+	t.Helper()
+	bk, err := xlsx.Open(bytes.NewReader(b), int64(len(b)), xlsx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bk
+}
+
+func TestXLIsNum(t *testing.T) {
+	for s, want := range map[string]bool{"0": true, "12": true, "1.5": true, "1.5E+17": true, "1e5": true, "1.10101200001010E+17": true,
+		"": false, ".5": false, "1.": false, "1e": false, "1e+": false, "-1": false, "1,000": false, "0x10": false, "1.5E+17x": false} {
+		if got := xlIsNum(s); got != want {
+			t.Errorf("xlIsNum(%q) = %v", s, got)
+		}
+	}
 }

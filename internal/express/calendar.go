@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"zhongshu/internal/platform/audit"
@@ -59,9 +60,22 @@ func addWorkingDays(day string, n int, cal Calendar) (string, error) {
 	return t.Format("2006-01-02"), nil
 }
 
-// loadCalendar reads the whole calendar (a few dozen rows a year).
+// loadCalendar is the whole calendar (a few dozen rows a year): inside a
+// transaction read through it, otherwise the cached copy (demandConfig).
+// Callers must not change the map.
 func (m *Module) loadCalendar(ctx context.Context) (Calendar, error) {
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT day, kind FROM work_calendar`)
+	if db.TxFrom(ctx) != nil {
+		return readCalendar(ctx, m.DB.Q(ctx))
+	}
+	c, err := m.config.get(ctx, m.DB)
+	if err != nil {
+		return nil, err
+	}
+	return c.cal, nil
+}
+
+func readCalendar(ctx context.Context, q db.Querier) (Calendar, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day, kind FROM work_calendar`)
 	if err != nil {
 		return nil, err
 	}
@@ -76,6 +90,53 @@ func (m *Module) loadCalendar(ctx context.Context) (Calendar, error) {
 	}
 	return cal, rows.Err()
 }
+
+// configTTL bounds how long a calendar or deadline change made on another
+// replica (sharing the PostgreSQL store) takes to reach this one; a change
+// made here is seen at once (invalidate after its commit).
+const configTTL = 30 * time.Second
+
+// demandConfig caches what every demand creation and transition reads and
+// the office changes a few times a year: the working-day calendar and the
+// deadline table. Reading both was a fifth of a demand request's CPU
+// (issue 8). The cache is an immutable snapshot swapped atomically; a
+// snapshot counts only while its gen is current, so a load that raced
+// with a change (and may have read the old rows) is never used.
+type demandConfig struct {
+	snap atomic.Pointer[configSnap]
+	gen  atomic.Uint64
+}
+
+type configSnap struct {
+	cal   Calendar
+	rules map[string]DeadlineRule // categories with a row; others use defaultDeadlines
+	until time.Time               // monotonic expiry
+	gen   uint64                  // demandConfig.gen when the load began
+}
+
+// get returns a snapshot younger than configTTL, reading the store when
+// there is none.
+func (c *demandConfig) get(ctx context.Context, d *db.DB) (*configSnap, error) {
+	if s := c.snap.Load(); s != nil && s.gen == c.gen.Load() && time.Now().Before(s.until) {
+		return s, nil
+	}
+	g := c.gen.Load()
+	q := d.Q(ctx)
+	cal, err := readCalendar(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := readDeadlineRules(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s := &configSnap{cal: cal, rules: rules, until: time.Now().Add(configTTL), gen: g}
+	c.snap.Store(s)
+	return s, nil
+}
+
+// invalidate drops the snapshot; call it once a change has committed.
+func (c *demandConfig) invalidate() { c.gen.Add(1) }
 
 // CalendarDay is one row of the working-day calendar.
 type CalendarDay struct {
@@ -136,6 +197,7 @@ func (m *Module) SetCalendarDay(ctx context.Context, p *auth.Principal, in Calen
 				return err
 			}
 		}
+		tx.AfterCommit(m.config.invalidate)
 		return m.Audit.Record(ctx, audit.Entry{Action: "express.calendar.set", ObjectType: "work_calendar", ObjectID: in.Day, Detail: in.Kind + " " + in.Name})
 	})
 }

@@ -1,12 +1,14 @@
 package express
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"zhongshu/internal/platform/audit"
@@ -122,13 +124,22 @@ func (m *Module) today() string { return clock.Day(m.Clock.Now()) }
 // liaison, or the office. The office must route it within the category's
 // route_days working days (RULES.md §7).
 func (m *Module) CreateDemand(ctx context.Context, p *auth.Principal, in DemandInput) (int64, error) {
-	return m.createDemand(ctx, p, in, nil)
+	d, err := m.createDemand(ctx, p, in, nil)
+	if err != nil {
+		return 0, err
+	}
+	return d.ID, nil
 }
 
 // createDemand is CreateDemand with attachments (the raise form's files).
-func (m *Module) createDemand(ctx context.Context, p *auth.Principal, in DemandInput, files []demandUpload) (int64, error) {
+// It returns the new demand as DemandDetail would show it to p, built from
+// what it wrote rather than read back (issue 8: the read-back was four
+// queries of the raise request) — or, when p would not see it, a Demand
+// holding only its ID and no History: the caller then asks DemandDetail,
+// which answers as it always did.
+func (m *Module) createDemand(ctx context.Context, p *auth.Principal, in DemandInput, files []demandUpload) (*Demand, error) {
 	if err := m.Auth.Authorize(ctx, p, PermRaise, auth.Object{Enterprise: in.EnterpriseID}, "demand", ""); err != nil {
-		return 0, err
+		return nil, err
 	}
 	in.Title, in.Description, in.Source, in.Category = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description), strings.TrimSpace(in.Source), strings.TrimSpace(in.Category)
 	for code, zh := range demandCategoryZh {
@@ -164,54 +175,77 @@ func (m *Module) createDemand(ctx context.Context, p *auth.Principal, in DemandI
 	if errors.Is(err, sql.ErrNoRows) {
 		l = append(l, errs.Field("enterprise_id", fmt.Sprintf("企业 %d 不存在", in.EnterpriseID), fmt.Sprintf("enterprise %d does not exist", in.EnterpriseID)))
 	} else if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := l.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if in.Title == "" {
 		in.Title = demandTitleOf(in.Description)
 	}
 	cal, err := m.loadCalendar(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	dl, err := m.deadlinesOf(ctx, in.Category)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	now := m.Clock.Now()
 	day := clock.Day(now)
 	routeBy, err := addWorkingDays(day, dl.RouteDays, cal)
 	if err != nil {
-		return 0, err
+		return nil, err
+	}
+	// Who hears of it is read before the write: the writer (one connection
+	// on SQLite, shared by a group of requests) does only the writes.
+	office, err := m.usersWith(ctx, auth.Committee, auth.ScopeZone, 0)
+	if err != nil {
+		return nil, err
 	}
 	var id int64
-	err = m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO demands (enterprise_id, category, title, description, source, source_id, state,
-			raised_by_user, raised_by_person, raised_on, route_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
-			in.EnterpriseID, in.Category, in.Title, in.Description, in.Source, in.SourceID, p.UserID, p.PersonID, day, routeBy, now, now)
+	var step DemandStep
+	var saved []DemandFile
+	// A group commit: concurrent raises and transitions share one
+	// transaction, one fsync and one lock of the audit chain's head; each
+	// returns only after the commit holding it (db.InSharedTx).
+	err = m.DB.InSharedTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		err := tx.QueryRowCached(ctx, `INSERT INTO demands (enterprise_id, category, title, description, source, source_id, state,
+			raised_by_user, raised_by_person, raised_on, route_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.EnterpriseID, in.Category, in.Title, in.Description, in.Source, in.SourceID, p.UserID, p.PersonID, day, routeBy, now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
-		if err := m.demandHistory(ctx, tx, id, p, "raised", "", StNew, "", in.Source); err != nil {
+		if step, err = m.demandHistory(ctx, tx, id, p, now, "raised", "", StNew, "", in.Source); err != nil {
 			return err
 		}
-		if err := m.saveDemandFiles(ctx, tx, id, files, p.UserID); err != nil {
+		if saved, err = m.saveDemandFiles(ctx, tx, id, files, p.UserID); err != nil {
 			return err
 		}
 		if err := m.Audit.Record(ctx, audit.Entry{Action: "express.demand.create", ObjectType: "demand", ObjectID: fmt.Sprint(id),
 			Detail: fmt.Sprintf("%s %s %s (%d files)", ename, in.Category, in.Title, len(files))}); err != nil {
 			return err
 		}
-		if err := m.demandNotifyOffice(ctx, id, "新的企业诉求待受理", fmt.Sprintf("%s：%s（须于 %s 前交办）", ename, in.Title, routeBy)); err != nil {
+		if err := m.notifyUsers(ctx, office, "新的企业诉求待受理", fmt.Sprintf("%s：%s（须于 %s 前交办）", ename, in.Title, routeBy), demandLink(id)); err != nil {
 			return err
 		}
 		return m.demandEvent(ctx, DemandEvent{Kind: "raised", DemandID: id, EnterpriseID: in.EnterpriseID, Category: in.Category,
 			Source: in.Source, RaisedBy: p.PersonID, Day: day})
 	})
-	return id, err
+	if err != nil {
+		return nil, err
+	}
+	d := &Demand{ID: id, EnterpriseID: in.EnterpriseID, Enterprise: ename, Category: in.Category, Title: in.Title, Description: in.Description,
+		Source: in.Source, SourceID: in.SourceID, State: StNew, Helpers: []DemandDept{}, RaisedOn: day, raisedByPerson: p.PersonID}
+	d.Deadlines.RouteBy.Due = routeBy
+	d.settle(m.today())
+	a := actorOf(p, d)
+	if !auth.Can(p, PermRead, auth.Anything) || !a.any() {
+		return &Demand{ID: id}, nil
+	}
+	d.History, d.Files = []DemandStep{step}, saved
+	d.Allowed = allowedTransitions(a, d.facts())
+	return d, nil
 }
 
 // demandTitleOf makes a title from the description's first 30 characters.
@@ -223,7 +257,10 @@ func demandTitleOf(s string) string {
 	return s
 }
 
-func (m *Module) demandHistory(ctx context.Context, tx *db.Tx, id int64, p *auth.Principal, tr, from, to, reason, detail string) error {
+// demandHistory writes one step of a demand's history at now (the row
+// goes in just before the commit, with the transaction's other steps) and
+// returns it as the history shows it.
+func (m *Module) demandHistory(ctx context.Context, tx *db.Tx, id int64, p *auth.Principal, now time.Time, tr, from, to, reason, detail string) (DemandStep, error) {
 	name, role := "", ""
 	var uid int64
 	if p != nil {
@@ -235,11 +272,30 @@ func (m *Module) demandHistory(ctx context.Context, tx *db.Tx, id int64, p *auth
 			role = string(rs[0])
 		}
 	}
-	now := m.Clock.Now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO demand_history (demand_id, transition, from_state, to_state, actor_user, actor_name, actor_role, reason, detail, day, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, tr, from, to, uid, name, role, reason, detail, clock.Day(now), now)
-	return err
+	row := []any{id, tr, from, to, uid, name, role, reason, detail, clock.Day(now), now}
+	var err error
+	if !tx.Defer(historyKey{}, row, insertHistory) {
+		err = insertHistory(ctx, tx, []any{row})
+	}
+	return DemandStep{Transition: tr, From: from, To: to, Actor: name, ActorRole: role, Reason: reason, Detail: detail, Day: clock.Day(now),
+		At: stepAt(now)}, err
 }
+
+// historyKey queues a transaction's history rows (db.Tx.Defer): they are
+// written together just before the commit, in the order they were made.
+type historyKey struct{}
+
+func insertHistory(ctx context.Context, tx *db.Tx, vs []any) error {
+	rows := make([][]any, len(vs))
+	for i, v := range vs {
+		rows[i] = v.([]any)
+	}
+	return tx.InsertRows(ctx, `INSERT INTO demand_history (demand_id, transition, from_state, to_state, actor_user, actor_name, actor_role, reason, detail, day, at)`, 11, rows)
+}
+
+// stepAt is how the history shows a step's time: UTC to the second (a
+// stored time keeps at least microseconds, so the second never moves).
+func stepAt(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // actorOf says what p is to demand d.
 func actorOf(p *auth.Principal, d *Demand) actorRoles {
@@ -310,14 +366,26 @@ func scanDemand(s interface{ Scan(...any) error }, today string) (*Demand, error
 	if err != nil {
 		return nil, err
 	}
+	d.Deadlines = dl
+	d.settle(today)
+	return d, nil
+}
+
+// settle derives what follows from a demand's stored fields: its state's
+// name, each deadline's met day and overdue flag, and the demand's.
+func (d *Demand) settle(today string) {
 	d.StateZh = demandStateZh[d.State]
+	dl := &d.Deadlines
 	dl.RouteBy.MetOn, dl.RespondBy.MetOn, dl.ResolveBy.MetOn = d.RoutedOn, d.RespondedOn, d.ResolvedOn
 	for _, x := range []*Deadline{&dl.RouteBy, &dl.RespondBy, &dl.ResolveBy} {
 		x.Overdue = deadlineOverdue(x.Due, x.MetOn, today)
 	}
-	d.Deadlines = dl
 	d.Overdue = demandOpenOverdue(d)
-	return d, nil
+}
+
+// facts is what the state machine looks at.
+func (d *Demand) facts() demandFacts {
+	return demandFacts{State: d.State, Complex: d.Complex, Extended: d.Extended, Reopened: d.Reopened, Rating: d.Rating}
 }
 
 // demandOpenOverdue: a demand is flagged overdue while a deadline it has
@@ -380,12 +448,24 @@ func (m *Module) DemandDetail(ctx context.Context, p *auth.Principal, id int64) 
 	if err != nil {
 		return nil, err
 	}
+	if d.History, err = m.demandSteps(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Files, err = m.demandFiles(ctx, id); err != nil {
+		return nil, err
+	}
+	d.Allowed = allowedTransitions(a, d.facts())
+	return d, nil
+}
+
+// demandSteps reads a demand's history, oldest first.
+func (m *Module) demandSteps(ctx context.Context, id int64) ([]DemandStep, error) {
 	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT transition, from_state, to_state, actor_name, actor_role, reason, detail, day, at FROM demand_history WHERE demand_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	d.History = []DemandStep{}
+	out := []DemandStep{}
 	for rows.Next() {
 		var s DemandStep
 		var at sql.NullTime
@@ -393,18 +473,11 @@ func (m *Module) DemandDetail(ctx context.Context, p *auth.Principal, id int64) 
 			return nil, err
 		}
 		if at.Valid {
-			s.At = at.Time.UTC().Format("2006-01-02T15:04:05Z")
+			s.At = stepAt(at.Time)
 		}
-		d.History = append(d.History, s)
+		out = append(out, s)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if d.Files, err = m.demandFiles(ctx, id); err != nil {
-		return nil, err
-	}
-	d.Allowed = allowedTransitions(a, demandFacts{State: d.State, Complex: d.Complex, Extended: d.Extended, Reopened: d.Reopened, Rating: d.Rating})
-	return d, nil
+	return out, rows.Err()
 }
 
 // DemandFilter narrows the demand list.
@@ -479,13 +552,14 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 	if code, ok := demandRatingZh[in.Rating]; ok {
 		in.Rating = code // 满意 / 基本满意 / 不满意 as the enterprise says it
 	}
-	if err := checkTransition(a, demandFacts{State: d.State, Complex: d.Complex, Extended: d.Extended, Reopened: d.Reopened, Rating: d.Rating}, in.To); err != nil {
+	if err := checkTransition(a, d.facts(), in.To); err != nil {
 		if errs.KindOf(err) == errs.Forbidden {
 			_ = m.Audit.Record(ctx, audit.Entry{Action: "access.denied", ObjectType: "demand", ObjectID: fmt.Sprint(id), Result: audit.Denied, Detail: "transition " + in.To})
 		}
 		return nil, err
 	}
-	if err := m.checkTransitionInput(ctx, d, &in); err != nil {
+	depts, err := m.checkTransitionInput(ctx, d, &in)
+	if err != nil {
 		return nil, err
 	}
 	cal, err := m.loadCalendar(ctx)
@@ -499,10 +573,33 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 	now := m.Clock.Now()
 	day := clock.Day(now)
 	add := func(from string, n int) string { s, _ := addWorkingDays(from, n, cal); return s }
-	err = m.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+	notices, err := m.demandTransitionNotices(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
+	// The answer is the demand as DemandDetail shows it after the step,
+	// built from the row read above, the history and files read here and
+	// what the step changes (nd) — not read back (issue 8: four queries).
+	hist, err := m.demandSteps(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	files, err := m.demandFiles(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var nd Demand
+	var step DemandStep
+	exact := true
+	// A group commit (see createDemand). The state read above decided who
+	// may do what; inside the transaction each UPDATE checks the state it
+	// started from again (… AND state = ?), so a demand changed meanwhile
+	// answers 409 and nothing is written.
+	err = m.DB.InSharedTx(ctx, func(ctx context.Context, tx *db.Tx) error {
 		from, to, detail := d.State, d.State, ""
 		var res sql.Result
 		var err error
+		nd = *d
 		switch in.To {
 		case TrRouted:
 			to = StRouted
@@ -511,25 +608,30 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 				resolveDays = dl.ComplexDays
 			}
 			respondBy, resolveBy := add(day, dl.RespondDays), add(day, resolveDays)
-			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, lead_department_id = ?, complex = ?, routed_on = ?, respond_by = ?, resolve_by = ?, updated_at = ? WHERE id = ? AND state = ?`,
+			res, err = tx.ExecCached(ctx, `UPDATE demands SET state = ?, lead_department_id = ?, complex = ?, routed_on = ?, respond_by = ?, resolve_by = ?, updated_at = ? WHERE id = ? AND state = ?`,
 				to, in.DepartmentID, in.Complex, day, respondBy, resolveBy, now, id, from)
 			if err == nil {
 				for _, h := range in.Helpers {
-					if _, err = tx.ExecContext(ctx, `INSERT INTO demand_helpers (demand_id, department_id) VALUES (?, ?)`, id, h); err != nil {
+					if _, err = tx.ExecCached(ctx, `INSERT INTO demand_helpers (demand_id, department_id) VALUES (?, ?)`, id, h); err != nil {
 						break
 					}
 				}
 			}
 			detail = fmt.Sprintf("lead %d helpers %v complex %t respond_by %s resolve_by %s", in.DepartmentID, in.Helpers, in.Complex, respondBy, resolveBy)
+			nd.LeadID, nd.Lead, nd.Complex, nd.RoutedOn = in.DepartmentID, depts[in.DepartmentID].Name, in.Complex, day
+			nd.Deadlines.RespondBy.Due, nd.Deadlines.ResolveBy.Due = respondBy, resolveBy
+			nd.Helpers, exact = helpersOf(depts, in.Helpers), len(d.Helpers) == 0
 		case TrAccepted:
 			to = StAccepted
-			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, responded_on = ?, updated_at = ? WHERE id = ? AND state = ?`, to, day, now, id, from)
+			res, err = tx.ExecCached(ctx, `UPDATE demands SET state = ?, responded_on = ?, updated_at = ? WHERE id = ? AND state = ?`, to, day, now, id, from)
+			nd.RespondedOn = day
 		case TrInProgress:
 			to = StInProgress
-			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, to, now, id, from)
+			res, err = tx.ExecCached(ctx, `UPDATE demands SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, to, now, id, from)
 		case TrResolved:
 			to = StResolved
-			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, resolved_on = ?, reply = ?, updated_at = ? WHERE id = ? AND state = ?`, to, day, in.Reason, now, id, from)
+			res, err = tx.ExecCached(ctx, `UPDATE demands SET state = ?, resolved_on = ?, reply = ?, updated_at = ? WHERE id = ? AND state = ?`, to, day, in.Reason, now, id, from)
+			nd.ResolvedOn, nd.Reply = day, in.Reason
 		case TrReturned:
 			to = StNew
 			routeBy := add(day, dl.RouteDays)
@@ -539,10 +641,14 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 				_, err = tx.ExecContext(ctx, `DELETE FROM demand_helpers WHERE demand_id = ?`, id)
 			}
 			detail = fmt.Sprintf("from department %d; route_by %s", d.LeadID, routeBy)
+			nd.LeadID, nd.Lead, nd.Complex, nd.Extended, nd.RoutedOn, nd.RespondedOn = 0, "", false, false, "", ""
+			nd.Deadlines.RouteBy.Due, nd.Deadlines.RespondBy.Due, nd.Deadlines.ResolveBy.Due = routeBy, "", ""
+			nd.Helpers = []DemandDept{}
 		case TrRated:
 			to = StRated
-			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, rating = ?, rated_on = ?, updated_at = ? WHERE id = ? AND state = ?`, to, in.Rating, day, now, id, from)
+			res, err = tx.ExecCached(ctx, `UPDATE demands SET state = ?, rating = ?, rated_on = ?, updated_at = ? WHERE id = ? AND state = ?`, to, in.Rating, day, now, id, from)
 			detail = in.Rating
+			nd.Rating, nd.RatedOn = in.Rating, day
 		case TrReopened:
 			to = StInProgress
 			days := dl.ResolveDays
@@ -553,10 +659,12 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 			res, err = tx.ExecContext(ctx, `UPDATE demands SET state = ?, reopened = TRUE, resolve_by = ?, resolved_on = '', rating = '', rated_on = '', updated_at = ? WHERE id = ? AND state = ? AND reopened = FALSE`,
 				to, resolveBy, now, id, from)
 			detail = fmt.Sprintf("previous rating %s; resolve_by %s", d.Rating, resolveBy)
+			nd.Reopened, nd.Deadlines.ResolveBy.Due, nd.ResolvedOn, nd.Rating, nd.RatedOn = true, resolveBy, "", "", ""
 		case TrExtended:
 			resolveBy := add(d.RoutedOn, dl.ExtendedDays)
 			res, err = tx.ExecContext(ctx, `UPDATE demands SET extended = TRUE, resolve_by = ?, updated_at = ? WHERE id = ? AND state = ? AND extended = FALSE`, resolveBy, now, id, from)
 			detail = fmt.Sprintf("resolve_by %s → %s", d.Deadlines.ResolveBy.Due, resolveBy)
+			nd.Extended, nd.Deadlines.ResolveBy.Due = true, resolveBy
 		}
 		if err != nil {
 			return err
@@ -564,15 +672,18 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.New(errs.Conflict, "诉求已被他人处理，请刷新后重试", "the demand was changed meanwhile; reload and try again")
 		}
-		if err := m.demandHistory(ctx, tx, id, p, in.To, from, to, in.Reason, detail); err != nil {
+		nd.State = to
+		if step, err = m.demandHistory(ctx, tx, id, p, now, in.To, from, to, in.Reason, detail); err != nil {
 			return err
 		}
 		if err := m.Audit.Record(ctx, audit.Entry{Action: "express.demand." + in.To, ObjectType: "demand", ObjectID: fmt.Sprint(id),
 			Detail: strings.TrimSpace(from + " → " + to + " " + in.Reason + " " + detail)}); err != nil {
 			return err
 		}
-		if err := m.demandTransitionNotices(ctx, d, in); err != nil {
-			return err
+		for _, n := range notices {
+			if err := m.notifyUsers(ctx, n.users, n.title, n.body, n.link); err != nil {
+				return err
+			}
 		}
 		if in.To == TrResolved && !d.Reopened {
 			return m.demandEvent(ctx, DemandEvent{Kind: "resolved", DemandID: id, EnterpriseID: d.EnterpriseID, Category: d.Category,
@@ -583,23 +694,39 @@ func (m *Module) Transition(ctx context.Context, p *auth.Principal, id int64, in
 	if err != nil {
 		return nil, err
 	}
+	nd.settle(m.today())
 	if in.To == TrReturned && !a.Office {
 		// The returning department no longer sees the demand: answer with
-		// what it did, not with a 404 for a transition that succeeded.
-		return m.demandByID(ctx, id)
+		// what it did (the demand alone, as demandByID reads it), not with
+		// a 404 for a transition that succeeded.
+		nd.History, nd.Files, nd.Allowed = nil, nil, nil
+		return &nd, nil
 	}
-	return m.DemandDetail(ctx, p, id)
+	na := actorOf(p, &nd)
+	if !exact || !na.any() {
+		return m.DemandDetail(ctx, p, id)
+	}
+	nd.History, nd.Files, nd.Allowed = append(hist, step), files, allowedTransitions(na, nd.facts())
+	return &nd, nil
 }
 
 // checkTransitionInput checks what a transition carries (422 naming the
 // field): a lead department and distinct existing helpers to route; a
 // reason to return or extend (optional to resolve — the reply — and to
 // reopen); a rating.
-func (m *Module) checkTransitionInput(ctx context.Context, d *Demand, in *TransitionInput) error {
+func (m *Module) checkTransitionInput(ctx context.Context, d *Demand, in *TransitionInput) (map[int64]deptRef, error) {
 	var l errs.List
+	depts := map[int64]deptRef{}
+	exists := func(id int64) bool {
+		r, ok := m.department(ctx, id)
+		if ok {
+			depts[id] = r
+		}
+		return ok
+	}
 	switch in.To {
 	case TrRouted:
-		if in.DepartmentID <= 0 || !m.departmentExists(ctx, in.DepartmentID) {
+		if in.DepartmentID <= 0 || !exists(in.DepartmentID) {
 			l = append(l, errs.Field("department_id", "交办须指定一个存在的牵头部门", "routing needs an existing lead department"))
 		}
 		seen := map[int64]bool{}
@@ -609,7 +736,7 @@ func (m *Module) checkTransitionInput(ctx context.Context, d *Demand, in *Transi
 				l = append(l, errs.Field("helpers", "协办部门不能是牵头部门", "a helper department cannot be the lead department"))
 			case seen[h]:
 				l = append(l, errs.Field("helpers", fmt.Sprintf("协办部门 %d 重复", h), fmt.Sprintf("helper department %d is listed twice", h)))
-			case !m.departmentExists(ctx, h):
+			case !exists(h):
 				l = append(l, errs.Field("helpers", fmt.Sprintf("协办部门 %d 不存在", h), fmt.Sprintf("helper department %d does not exist", h)))
 			}
 			seen[h] = true
@@ -642,13 +769,34 @@ func (m *Module) checkTransitionInput(ctx context.Context, d *Demand, in *Transi
 	if in.To != TrRated && in.Rating != "" {
 		l = append(l, errs.Field("rating", "只有评价时才填写评价结果", "a rating is given only when rating"))
 	}
-	return l.Err()
+	return depts, l.Err()
 }
 
-func (m *Module) departmentExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = m.DB.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM departments WHERE id = ?`, id).Scan(&n)
-	return n == 1
+// deptRef is a department as a demand shows it, with its place in lists.
+type deptRef struct {
+	DemandDept
+	sort int
+}
+
+// department reads a department, reporting whether it exists.
+func (m *Module) department(ctx context.Context, id int64) (deptRef, bool) {
+	r := deptRef{DemandDept: DemandDept{ID: id}}
+	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT name, sort FROM departments WHERE id = ?`, id).Scan(&r.Name, &r.sort)
+	return r, err == nil
+}
+
+// helpersOf lists helper departments as demandByID does (by sort, then id).
+func helpersOf(depts map[int64]deptRef, ids []int64) []DemandDept {
+	rs := make([]deptRef, 0, len(ids))
+	for _, id := range ids {
+		rs = append(rs, depts[id])
+	}
+	slices.SortFunc(rs, func(a, b deptRef) int { return cmp.Or(cmp.Compare(a.sort, b.sort), cmp.Compare(a.ID, b.ID)) })
+	out := make([]DemandDept, len(rs))
+	for i, r := range rs {
+		out[i] = r.DemandDept
+	}
+	return out
 }
 
 // usersWith lists the active users holding role over a scope (scopeID 0:
@@ -685,52 +833,49 @@ func (m *Module) notifyUsers(ctx context.Context, ids []int64, title, body, link
 	return nil
 }
 
-func (m *Module) demandNotifyOffice(ctx context.Context, id int64, title, body string) error {
-	us, err := m.usersWith(ctx, auth.Committee, auth.ScopeZone, 0)
-	if err != nil {
-		return err
-	}
-	return m.notifyUsers(ctx, us, title, body, fmt.Sprintf("/express/demands/%d", id))
+func demandLink(id int64) string { return fmt.Sprintf("/express/demands/%d", id) }
+
+// demandNotice is one in-app notice to a list of users.
+type demandNotice struct {
+	users             []int64
+	title, body, link string
 }
 
-// demandTransitionNotices tells whoever acts next (in-app): the lead and
-// helper departments when routed, the office when returned or reopened,
-// the enterprise's contacts when resolved.
-func (m *Module) demandTransitionNotices(ctx context.Context, d *Demand, in TransitionInput) error {
-	link := fmt.Sprintf("/express/demands/%d", d.ID)
+// demandTransitionNotices says who is told of a transition (in-app): the
+// lead and helper departments when routed, the office when returned or
+// reopened, the enterprise's contacts when resolved. It only reads (the
+// recipients), before the transaction that sends them.
+func (m *Module) demandTransitionNotices(ctx context.Context, d *Demand, in TransitionInput) ([]demandNotice, error) {
+	link := demandLink(d.ID)
 	body := d.Enterprise + "：" + d.Title
+	var out []demandNotice
+	add := func(role auth.Role, kind string, scope int64, title, body string) error {
+		us, err := m.usersWith(ctx, role, kind, scope)
+		if err == nil {
+			out = append(out, demandNotice{us, title, body, link})
+		}
+		return err
+	}
+	var err error
 	switch in.To {
 	case TrRouted:
 		for i, dep := range append([]int64{in.DepartmentID}, in.Helpers...) {
-			us, err := m.usersWith(ctx, auth.DeptStaff, auth.ScopeDepartment, dep)
-			if err != nil {
-				return err
-			}
 			title := "企业诉求已交办贵部门牵头办理，请签收"
 			if i > 0 {
 				title = "企业诉求请贵部门协办"
 			}
-			if err := m.notifyUsers(ctx, us, title, body, link); err != nil {
-				return err
+			if err = add(auth.DeptStaff, auth.ScopeDepartment, dep, title, body); err != nil {
+				break
 			}
 		}
 	case TrReturned:
-		return m.demandNotifyOffice(ctx, d.ID, "企业诉求被部门退回，请重新交办", body+"（"+in.Reason+"）")
+		err = add(auth.Committee, auth.ScopeZone, 0, "企业诉求被部门退回，请重新交办", body+"（"+in.Reason+"）")
 	case TrReopened:
-		if err := m.demandNotifyOffice(ctx, d.ID, "企业诉求评价不满意，已重办", body); err != nil {
-			return err
+		if err = add(auth.Committee, auth.ScopeZone, 0, "企业诉求评价不满意，已重办", body); err == nil {
+			err = add(auth.DeptStaff, auth.ScopeDepartment, d.LeadID, "企业诉求评价不满意，请重办", body)
 		}
-		us, err := m.usersWith(ctx, auth.DeptStaff, auth.ScopeDepartment, d.LeadID)
-		if err != nil {
-			return err
-		}
-		return m.notifyUsers(ctx, us, "企业诉求评价不满意，请重办", body, link)
 	case TrResolved:
-		us, err := m.usersWith(ctx, auth.Enterprise, auth.ScopeEnterprise, d.EnterpriseID)
-		if err != nil {
-			return err
-		}
-		return m.notifyUsers(ctx, us, "您的诉求已办结，请评价", body, link)
+		err = add(auth.Enterprise, auth.ScopeEnterprise, d.EnterpriseID, "您的诉求已办结，请评价", body)
 	}
-	return nil
+	return out, err
 }

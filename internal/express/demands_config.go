@@ -35,6 +35,13 @@ type DeadlineRule struct {
 var defaultDeadlines = DeadlineRule{RouteDays: 1, RespondDays: 2, ResolveDays: 5, ComplexDays: 10, ExtendedDays: 25}
 
 func (m *Module) deadlinesOf(ctx context.Context, category string) (DeadlineRule, error) {
+	if db.TxFrom(ctx) == nil {
+		c, err := m.config.get(ctx, m.DB)
+		if err != nil {
+			return DeadlineRule{}, err
+		}
+		return deadlineOr(c.rules, category), nil
+	}
 	r := DeadlineRule{Category: category}
 	err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT route_days, respond_days, resolve_days, complex_days, extended_days FROM demand_deadlines WHERE category = ?`, category).
 		Scan(&r.RouteDays, &r.RespondDays, &r.ResolveDays, &r.ComplexDays, &r.ExtendedDays)
@@ -44,6 +51,34 @@ func (m *Module) deadlinesOf(ctx context.Context, category string) (DeadlineRule
 		return d, nil
 	}
 	return r, err
+}
+
+// deadlineOr is the category's row of rules, or RULES.md §7's defaults.
+func deadlineOr(rules map[string]DeadlineRule, category string) DeadlineRule {
+	if r, ok := rules[category]; ok {
+		return r
+	}
+	d := defaultDeadlines
+	d.Category = category
+	return d
+}
+
+// readDeadlineRules reads the deadline table's rows by category.
+func readDeadlineRules(ctx context.Context, q db.Querier) (map[string]DeadlineRule, error) {
+	rows, err := q.QueryContext(ctx, `SELECT category, route_days, respond_days, resolve_days, complex_days, extended_days FROM demand_deadlines`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]DeadlineRule{}
+	for rows.Next() {
+		var r DeadlineRule
+		if err := rows.Scan(&r.Category, &r.RouteDays, &r.RespondDays, &r.ResolveDays, &r.ComplexDays, &r.ExtendedDays); err != nil {
+			return nil, err
+		}
+		out[r.Category] = r
+	}
+	return out, rows.Err()
 }
 
 // DeadlineRules lists the deadline table in category order.
@@ -109,6 +144,7 @@ func (m *Module) SetDeadlineRule(ctx context.Context, p *auth.Principal, r Deadl
 			r.Category, r.RouteDays, r.RespondDays, r.ResolveDays, r.ComplexDays, r.ExtendedDays, m.Clock.Now()); err != nil {
 			return err
 		}
+		tx.AfterCommit(m.config.invalidate)
 		return m.Audit.Record(ctx, audit.Entry{Action: "express.demand_deadlines.set", ObjectType: "demand_deadlines", ObjectID: r.Category,
 			Detail: fmt.Sprintf("route %d respond %d resolve %d complex %d extended %d", r.RouteDays, r.RespondDays, r.ResolveDays, r.ComplexDays, r.ExtendedDays)})
 	})

@@ -74,14 +74,20 @@ func demandUploads(r *http.Request) ([]demandUpload, error) {
 	return out, nil
 }
 
-func (m *Module) saveDemandFiles(ctx context.Context, tx *db.Tx, id int64, files []demandUpload, by int64) error {
+// saveDemandFiles stores a demand's attachments and returns them as the
+// demand lists them.
+func (m *Module) saveDemandFiles(ctx context.Context, tx *db.Tx, id int64, files []demandUpload, by int64) ([]DemandFile, error) {
+	out := []DemandFile{}
 	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO demand_files (demand_id, name, content_type, size, sm3, data, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		df := DemandFile{Name: f.Name, ContentType: f.ContentType, Size: len(f.Data)}
+		var err error
+		if df.ID, err = tx.InsertID(ctx, `INSERT INTO demand_files (demand_id, name, content_type, size, sm3, data, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, f.Name, f.ContentType, len(f.Data), seal.SM3Hex(f.Data), f.Data, by, m.Clock.Now()); err != nil {
-			return err
+			return nil, err
 		}
+		out = append(out, df)
 	}
-	return nil
+	return out, nil
 }
 
 func (m *Module) demandFiles(ctx context.Context, id int64) ([]DemandFile, error) {

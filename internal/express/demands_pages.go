@@ -133,13 +133,15 @@ func (m *Module) apiCreateDemand(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	id, err := m.CreateDemand(r.Context(), p, in)
+	d, err := m.createDemand(r.Context(), p, in, nil)
 	if err != nil {
 		return err
 	}
-	d, err := m.DemandDetail(r.Context(), p, id)
-	if err != nil {
-		return err
+	id := d.ID
+	if d.History == nil { // p does not see it: DemandDetail answers as ever
+		if d, err = m.DemandDetail(r.Context(), p, id); err != nil {
+			return err
+		}
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/demands/%d", id))
 	web.WriteJSON(w, http.StatusCreated, d)
@@ -157,11 +159,11 @@ func (m *Module) postDemand(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	eid, _ := strconv.ParseInt(r.FormValue("enterprise_id"), 10, 64)
-	id, err := m.createDemand(r.Context(), p, DemandInput{EnterpriseID: eid, Category: r.FormValue("category"), Title: r.FormValue("title"), Description: r.FormValue("description")}, files)
+	d, err := m.createDemand(r.Context(), p, DemandInput{EnterpriseID: eid, Category: r.FormValue("category"), Title: r.FormValue("title"), Description: r.FormValue("description")}, files)
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/express/demands/%d?ok=saved", id), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/express/demands/%d?ok=saved", d.ID), http.StatusSeeOther)
 	return nil
 }
 

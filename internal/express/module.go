@@ -52,6 +52,8 @@ type Module struct {
 	Queue     *jobs.Queue
 	Scheduler *jobs.Scheduler
 	Notify    *notify.Service
+
+	config demandConfig // the calendar and deadline table, cached (calendar.go)
 }
 
 //go:embed migrations/*.sql

@@ -83,29 +83,54 @@ func dailyCheckinMode(ctx context.Context, q db.Querier, person int64, day strin
 // shows as this many days.
 const dailyStreakLookback = 800
 
-func (m *Module) dailyStreakOf(ctx context.Context, q db.Querier, person int64, today string) (int, error) {
-	days, err := dailyCheckinDays(ctx, q, person, dailyAddDays(today, -dailyStreakLookback), today)
-	if err != nil {
-		return 0, err
-	}
-	return CheckinStreak(days, today), nil
-}
+// dailyStreakPage is how many days one read of a streak fetches.
+const dailyStreakPage = 32
 
-func dailyCheckinDays(ctx context.Context, q db.Querier, person int64, from, to string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT day FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day`, person, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
+// dailyStreakOf is CheckinStreak over the member's check-ins of the last
+// dailyStreakLookback days, read newest first and only as far as the first
+// gap (issue 8: every check-in answers with the streak; reading the whole
+// lookback cost up to 800 rows a response). A streak of k days reads
+// about k rows.
+func (m *Module) dailyStreakOf(ctx context.Context, q db.Querier, person int64, today string) (int, error) {
+	from := dailyAddDays(today, -dailyStreakLookback)
+	want, upto := today, today
+	n, first := 0, true
+	for {
+		rows, err := q.QueryContext(ctx, `SELECT day FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day DESC LIMIT 32`, person, from, upto)
+		if err != nil {
+			return 0, err
 		}
-		out = append(out, d)
+		got, gap := 0, false
+		for rows.Next() {
+			var d string
+			if err := rows.Scan(&d); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			got++
+			if first {
+				// The streak ends today, or yesterday when today has none yet.
+				first = false
+				if d != today {
+					want = dailyAddDays(today, -1)
+				}
+			}
+			if d != want {
+				gap = true
+				break
+			}
+			n++
+			want = dailyAddDays(want, -1)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		if gap || got < dailyStreakPage {
+			return n, nil
+		}
+		upto = want
 	}
-	return out, rows.Err()
 }
 
 // CheckinInput is a check-in request.
@@ -185,13 +210,6 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 			gradeErr = l
 		}
 	}
-	acts := []string{ActSentenceRead}
-	rules := []PointRule{dd.read}
-	if in.Mode == CheckinRecite {
-		acts = append(acts, ActSentenceRecite)
-		rules = append(rules, dd.recite)
-	}
-	res := &CheckinResult{Day: day}
 	if gradeErr != nil {
 		// A wrong recitation writes nothing: answer it from a read, so that
 		// the shared transaction only ever holds work that succeeds. Someone
@@ -203,111 +221,107 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 		if cur != CheckinRecite {
 			return nil, gradeErr
 		}
+		res := &CheckinResult{Day: day}
 		dailyRepeat(res, cur, day)
 		if res.Streak, err = m.dailyStreakOf(ctx, q, p.PersonID, day); err != nil {
 			return nil, err
 		}
 		return res, nil
 	}
-	// Group commit (issue 8): the morning burst shares transactions, and
-	// InGroupTx returns only once ours has committed — an acknowledged
-	// check-in is a stored one. fn may run again on a retried batch, so it
-	// starts from a clean result.
-	err = m.DB.InGroupTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		*res = CheckinResult{Day: day}
-		newCheckin := func(id int64) error {
-			if err := dailyRollupAdd(ctx, tx, p.PersonID, day, true, in.Mode == CheckinRecite); err != nil {
-				return err
-			}
-			n, err := m.checkinAwards(ctx, tx, p.PersonID, day, id, acts, rules)
-			if err != nil {
-				return err
-			}
-			res.Points = n
-			res.Mode, res.New = in.Mode, true
-			if in.Mode == CheckinRecite {
-				res.zh, res.en = fmt.Sprintf("背诵正确，打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("All blanks right — checked in by reciting! %d points", res.Points)
-			} else {
-				res.zh, res.en = fmt.Sprintf("阅读打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("Checked in by reading! %d points", res.Points)
-			}
-			return nil
-		}
-		var recited any
-		if in.Mode == CheckinRecite {
-			recited = now
-		}
-		insert := func() (int64, error) {
-			var id int64
-			err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, p.PersonID, day, in.Mode, now, recited).Scan(&id)
-			return id, err
-		}
-		// The morning's common case first: a first check-in of the day is
-		// one insert; nothing to read.
-		if gradeErr == nil {
-			id, err := insert()
-			if err == nil {
-				return newCheckin(id)
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-		}
-		// Two tries: a concurrent first check-in of the same member (another
-		// tab, a double tap) makes our insert do nothing; we then read the
-		// row it wrote and carry on as a repeat or an upgrade.
-		for try := 0; try < 2; try++ {
-			var id int64
-			var cur string
-			err := tx.QueryRowContext(ctx, `SELECT id, mode FROM study_checkins WHERE person_id = ? AND day = ?`, p.PersonID, day).Scan(&id, &cur)
-			exists := err == nil
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			if exists && (cur == CheckinRecite || in.Mode == CheckinRead) {
-				dailyRepeat(res, cur, day)
-				return nil
-			}
-			if gradeErr != nil {
-				return gradeErr
-			}
-			if exists { // read → recite
-				r, err := tx.ExecContext(ctx, `UPDATE study_checkins SET mode = 'recite', recited_at = ? WHERE id = ? AND mode = 'read'`, now, id)
-				if err != nil {
-					return err
-				}
-				if n, _ := r.RowsAffected(); n == 0 {
-					continue
-				}
-				if err := dailyRollupAdd(ctx, tx, p.PersonID, day, false, true); err != nil {
-					return err
-				}
-				n, err := m.Award(ctx, p.PersonID, day, ActSentenceRecite, 0, dailyCheckinRef, id)
-				if err != nil {
-					return err
-				}
-				res.Mode, res.Upgraded, res.Points = CheckinRecite, true, n
-				res.zh, res.en = fmt.Sprintf("背诵正确！已在阅读打卡的基础上获得背诵积分 %d 分", n), fmt.Sprintf("All blanks right! Recitation points added to today's check-in: %d", n)
-				return nil
-			}
-			id, err = insert()
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			return newCheckin(id)
-		}
-		return errs.New(errs.Conflict, "打卡正在处理中，请稍后刷新页面", "the check-in is being processed; refresh in a moment")
-	})
+	// Batch commit (issue 8, daily_batch.go): the morning burst's check-ins
+	// are written together, set-based, and Do returns only once the
+	// transaction holding ours has committed — an acknowledged check-in is
+	// a stored one.
+	out, err := m.checkinBatcher().Do(ctx, checkinItem{person: p.PersonID, day: day, mode: in.Mode, now: now, read: dd.read, recite: dd.recite})
 	if err != nil {
 		return nil, err
 	}
+	res := &out
 	if res.Streak, err = m.dailyStreakOf(ctx, m.DB.Q(ctx), p.PersonID, day); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkinOne writes one check-in inside tx, the path for everything the
+// bulk insert of a batch does not cover: a first check-in (when the batch
+// is run item by item), a repeat, and an upgrade read → recite.
+func (m *Module) checkinOne(ctx context.Context, tx *db.Tx, it *checkinItem) (CheckinResult, error) {
+	day := it.day
+	res := CheckinResult{Day: day}
+	var recited any
+	if it.mode == CheckinRecite {
+		recited = it.now
+	}
+	insert := func() (int64, error) {
+		var id int64
+		err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, it.person, day, it.mode, it.now, recited).Scan(&id)
+		return id, err
+	}
+	newCheckin := func(id int64) (CheckinResult, error) {
+		if err := dailyRollupAdd(ctx, tx, it.person, day, true, it.mode == CheckinRecite); err != nil {
+			return res, err
+		}
+		acts, rules := it.rules()
+		n, err := m.checkinAwards(ctx, tx, it.person, day, id, acts, rules)
+		if err != nil {
+			return res, err
+		}
+		res.Points = n
+		res.Mode, res.New = it.mode, true
+		if it.mode == CheckinRecite {
+			res.zh, res.en = fmt.Sprintf("背诵正确，打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("All blanks right — checked in by reciting! %d points", res.Points)
+		} else {
+			res.zh, res.en = fmt.Sprintf("阅读打卡成功！获得 %d 积分", res.Points), fmt.Sprintf("Checked in by reading! %d points", res.Points)
+		}
+		return res, nil
+	}
+	// Two tries: a concurrent first check-in of the same member (another
+	// tab, a double tap; on PostgreSQL another replica) makes our insert do
+	// nothing; we then read the row it wrote and carry on as a repeat or an
+	// upgrade.
+	for try := 0; try < 2; try++ {
+		var id int64
+		var cur string
+		err := tx.QueryRowCached(ctx, `SELECT id, mode FROM study_checkins WHERE person_id = ? AND day = ?`, it.person, day).Scan(&id, &cur)
+		exists := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return res, err
+		}
+		if exists && (cur == CheckinRecite || it.mode == CheckinRead) {
+			dailyRepeat(&res, cur, day)
+			return res, nil
+		}
+		if exists { // read → recite
+			r, err := tx.ExecContext(ctx, `UPDATE study_checkins SET mode = 'recite', recited_at = ? WHERE id = ? AND mode = 'read'`, it.now, id)
+			if err != nil {
+				return res, err
+			}
+			if n, _ := r.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := dailyRollupAdd(ctx, tx, it.person, day, false, true); err != nil {
+				return res, err
+			}
+			n, err := m.Award(ctx, it.person, day, ActSentenceRecite, 0, dailyCheckinRef, id)
+			if err != nil {
+				return res, err
+			}
+			res.Mode, res.Upgraded, res.Points = CheckinRecite, true, n
+			res.zh, res.en = fmt.Sprintf("背诵正确！已在阅读打卡的基础上获得背诵积分 %d 分", n), fmt.Sprintf("All blanks right! Recitation points added to today's check-in: %d", n)
+			return res, nil
+		}
+		id, err = insert()
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		return newCheckin(id)
+	}
+	return res, errs.New(errs.Conflict, "打卡正在处理中，请稍后刷新页面", "the check-in is being processed; refresh in a moment")
 }
 
 // dailyRepeat makes res the answer to a check-in that changes nothing:
@@ -440,11 +454,11 @@ func (m *Module) ProgressOf(ctx context.Context, p *auth.Principal, lang string)
 	}
 	q := m.DB.Q(ctx)
 	today := m.dailyToday()
-	days, err := dailyCheckinDays(ctx, q, p.PersonID, dailyAddDays(today, -dailyStreakLookback), today)
+	streak, err := m.dailyStreakOf(ctx, q, p.PersonID, today)
 	if err != nil {
 		return nil, err
 	}
-	out := &Progress{Day: today, Streak: CheckinStreak(days, today)}
+	out := &Progress{Day: today, Streak: streak}
 	modes := map[string]string{}
 	rows, err := q.QueryContext(ctx, `SELECT day, mode FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ?`, p.PersonID, dailyAddDays(today, -6), today)
 	if err != nil {

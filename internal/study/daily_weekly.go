@@ -69,13 +69,17 @@ func (m *Module) dailyWeeklyReport(ctx context.Context, week ISOWeek, branch int
 	if err != nil {
 		return nil, err
 	}
-	bs, err := m.Dir.BranchList(ctx, "")
-	if err != nil {
+	// Names only (not BranchList, which counts every branch's members: a
+	// city has thousands of branches — issue 8).
+	var names map[int64]string
+	if branch != 0 {
+		name, err := m.Dir.BranchName(ctx, branch)
+		if err != nil {
+			return nil, err
+		}
+		names = map[int64]string{branch: name}
+	} else if names, err = m.Dir.BranchNames(ctx); err != nil {
 		return nil, err
-	}
-	names := map[int64]string{}
-	for _, b := range bs {
-		names[b.ID] = b.Name
 	}
 	// Every check-in of these members over the two weeks.
 	q := m.DB.Q(ctx)
@@ -181,15 +185,9 @@ func (m *Module) BranchWeekly(ctx context.Context, p *auth.Principal, branch int
 	if err != nil {
 		return nil, err
 	}
-	bs, err := m.Dir.BranchList(ctx, "")
+	name, err := m.Dir.BranchName(ctx, branch)
 	if err != nil {
 		return nil, err
-	}
-	var name string
-	for _, b := range bs {
-		if b.ID == branch {
-			name = b.Name
-		}
 	}
 	if name == "" {
 		return nil, errs.NotFoundf(fmt.Sprintf("branch %d", branch))

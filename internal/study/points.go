@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"zhongshu/internal/platform/chain"
@@ -51,7 +52,51 @@ type pointsPayload struct {
 	Seq      int64  `json:"s"`
 }
 
-func (p pointsPayload) bytes() []byte { b, _ := json.Marshal(p); return b }
+// bytes is the payload a link hashes: exactly json.Marshal(p) (the
+// verifier and every stored chain depend on these bytes). The common case
+// — plain ASCII strings — is written by hand, without reflection: a
+// check-in hashes two of these on the writer (issue 8); anything json
+// would escape takes json.Marshal itself.
+func (p pointsPayload) bytes() []byte {
+	if !jsonPlain(p.Day) || !jsonPlain(p.Activity) || !jsonPlain(p.RefType) || !jsonPlain(p.RuleFrom) || !jsonPlain(p.Reason) {
+		b, _ := json.Marshal(p)
+		return b
+	}
+	b := make([]byte, 0, 96+len(p.Day)+len(p.Activity)+len(p.RefType)+len(p.RuleFrom)+len(p.Reason))
+	b = append(b, `{"p":`...)
+	b = strconv.AppendInt(b, p.Person, 10)
+	b = append(b, `,"d":"`...)
+	b = append(b, p.Day...)
+	b = append(b, `","a":"`...)
+	b = append(b, p.Activity...)
+	b = append(b, `","n":`...)
+	b = strconv.AppendInt(b, int64(p.Points), 10)
+	b = append(b, `,"rt":"`...)
+	b = append(b, p.RefType...)
+	b = append(b, `","ri":`...)
+	b = strconv.AppendInt(b, p.RefID, 10)
+	b = append(b, `,"rf":"`...)
+	b = append(b, p.RuleFrom...)
+	b = append(b, `","rv":`...)
+	b = strconv.AppendInt(b, p.Reverses, 10)
+	b = append(b, `,"r":"`...)
+	b = append(b, p.Reason...)
+	b = append(b, `","s":`...)
+	b = strconv.AppendInt(b, p.Seq, 10)
+	return append(b, '}')
+}
+
+// jsonPlain reports a string that encoding/json writes as is: printable
+// ASCII without a quote, a backslash or the HTML characters it escapes.
+func jsonPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
 
 // Award appends an award to a person's points ledger inside the
 // transaction in ctx. The activity's rule gives the points (or base, when

@@ -2,16 +2,17 @@ package village
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html/template"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -28,10 +29,13 @@ import (
 // personal data. Pages are rendered at most once a second per village and
 // language and kept in memory, so a busy portal costs a map lookup; a
 // second is also the most a replica can lag behind a publication made on
-// another one, and the most a direct tampering of the store can stay
-// unnoticed on the village page (the disclosure page and its API verify on
-// every request). Browsers and proxies may keep a page a minute
-// (Cache-Control) and revalidate with its ETag.
+// another one, and the most a change to the page's other parts (village
+// facts, other modules' blocks) can take to show. The disclosures
+// themselves are never shown stale: every request reads the store's
+// version (storeVersion) and a moved version rebuilds the page before it
+// is served, so a direct tampering of the store shows on the very next
+// request — the bound is zero, not a time. Browsers and proxies may keep
+// a page a minute (Cache-Control) and revalidate with its ETag.
 
 // publicTTL is how long a rendered public page is reused.
 const publicTTL = time.Second
@@ -42,6 +46,11 @@ const publicMaxAge = 60
 // maxPublicEntries bounds the cache (village × language × slide keys).
 const maxPublicEntries = 4096
 
+// pubEntry is a rendered page with its response headers, built once: a
+// cached answer sets prepared header values and writes prepared bytes.
+// Text is also kept gzip-compressed, for the clients that accept it (every
+// browser): a 12 KB village page becomes ≈ 3 KB, one write to the socket
+// instead of two, and less to carry to a phone that scanned a QR code.
 type pubEntry struct {
 	body    []byte
 	ctype   string
@@ -49,22 +58,109 @@ type pubEntry struct {
 	mod     time.Time
 	at      time.Time
 	version string
+
+	// Header values, each its own slice (len = cap: a later Add copies).
+	hCache, hETag, hMod, hType, hLen []string
+
+	gz              []byte // nil: not compressed (not text, or no smaller)
+	gzETag          string // the compressed representation's own entity tag
+	hGzETag, hGzLen []string
+}
+
+func newPubEntry(body []byte, ctype string, maxAge int, mod, at time.Time, version string) *pubEntry {
+	h := fnv.New64a()
+	h.Write(body)
+	sum := fmt.Sprintf("%x", h.Sum64())
+	e := &pubEntry{body: body, ctype: ctype, etag: `"` + sum + `"`, mod: mod, at: at, version: version}
+	cc := "no-cache" // the client revalidates every time (a QR check must be current); the ETag makes that a 304
+	if maxAge > 0 {
+		cc = "public, max-age=" + strconv.Itoa(maxAge)
+	}
+	e.hCache = []string{cc}
+	e.hETag = []string{e.etag}
+	e.hMod = []string{mod.Format(http.TimeFormat)}
+	e.hType = []string{ctype}
+	e.hLen = []string{strconv.Itoa(len(body))}
+	if gz := gzipText(body, ctype); gz != nil {
+		e.gz, e.gzETag = gz, `"`+sum+`-gz"`
+		e.hGzETag = []string{e.gzETag}
+		e.hGzLen = []string{strconv.Itoa(len(gz))}
+	}
+	return e
+}
+
+// gzipText compresses a text or JSON body of at least a kilobyte, or
+// returns nil (images are compressed already; tiny bodies gain nothing).
+func gzipText(body []byte, ctype string) []byte {
+	if len(body) < 1024 || !(strings.HasPrefix(ctype, "text/") || strings.HasPrefix(ctype, "application/json")) {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if _, err := zw.Write(body); err != nil || zw.Close() != nil || b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// acceptsGzip reports an Accept-Encoding that admits gzip (RFC 9110
+// §12.5.3): "gzip" listed with a weight above zero, or else "*" with one.
+func acceptsGzip(r *http.Request) bool {
+	star := false
+	for _, line := range r.Header["Accept-Encoding"] {
+		for _, part := range strings.Split(line, ",") {
+			coding, params, _ := strings.Cut(part, ";")
+			coding = strings.TrimSpace(coding)
+			switch {
+			case strings.EqualFold(coding, "gzip"):
+				return !zeroWeight(params)
+			case coding == "*":
+				star = !zeroWeight(params)
+			}
+		}
+	}
+	return star
+}
+
+// zeroWeight reports a "q=0" (or "q=0.000") parameter.
+func zeroWeight(params string) bool {
+	q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+	return (strings.HasPrefix(q, "q=0") || strings.HasPrefix(q, "Q=0")) && strings.Trim(q[3:], ".0") == ""
+}
+
+var (
+	hdrVary = []string{"Accept-Language, Cookie, Accept-Encoding"}
+	hdrGzip = []string{"gzip"}
+)
+
+// pubBuild is a rebuild in progress: requests for the same key and
+// version wait for it instead of rendering the page again each.
+type pubBuild struct {
+	version string
+	done    chan struct{}
+	e       *pubEntry
+	err     error
 }
 
 type pubCache struct {
-	mu      sync.Mutex
-	entries map[string]*pubEntry
+	mu       sync.Mutex
+	entries  map[string]*pubEntry
+	building map[string]*pubBuild
 	// villages maps a disclosure id to its village, which never changes.
 	villages sync.Map
+	// files reads the SQLite store's version.
+	files fileVersion
 }
 
 // storeVersion is a token that changes whenever the published disclosures
 // of a village (0: of any village) change in the store — through the
-// application or behind its back — read with one cheap query per request,
-// so that a cached page never hides a tampered record. On SQLite it is
-// the size and modification time of the database file and its
-// write-ahead log (two stat calls; every commit changes them); on PostgreSQL the
-// newest row version (xmin) and the row counts of the village's
+// application or behind its back — read on every request, so that a cached
+// page never hides a tampered record. On SQLite it is the size and
+// modification time of the database file and its write-ahead log (every
+// commit, by this process or any other, the sqlite3 shell included,
+// changes them), read with fstat on descriptors held open: two system
+// calls and no allocation while the store is unchanged. On PostgreSQL it is
+// the newest row version (xmin) and the row counts of the village's
 // disclosures and items, which every UPDATE, DELETE or INSERT changes.
 // "" (no version: rely on publicTTL) if the store cannot say.
 func (m *Module) storeVersion(ctx context.Context, villageID int64) string {
@@ -72,22 +168,7 @@ func (m *Module) storeVersion(ctx context.Context, villageID int64) string {
 		if m.DB.Path == "" {
 			return ""
 		}
-		// Every commit, by this process or any other (the sqlite3 shell
-		// included), writes the write-ahead log (or, after a checkpoint,
-		// the database file): their sizes and modification times change.
-		b := make([]byte, 0, 64)
-		for _, f := range []string{m.DB.Path, m.DB.Path + "-wal"} {
-			st, err := os.Stat(f)
-			if err != nil {
-				b = append(b, '-')
-				continue
-			}
-			b = strconv.AppendInt(b, st.ModTime().UnixNano(), 36)
-			b = append(b, '.')
-			b = strconv.AppendInt(b, st.Size(), 36)
-			b = append(b, '/')
-		}
-		return string(b)
+		return m.pubCache().files.version(m.DB.Path)
 	}
 	q := `SELECT (SELECT COUNT(*) FROM village_disclosures d WHERE d.village_id = ?) || '/' ||
 		COALESCE((SELECT MAX(d.xmin::text::bigint) FROM village_disclosures d WHERE d.village_id = ?), 0) || '/' ||
@@ -105,13 +186,92 @@ func (m *Module) storeVersion(ctx context.Context, villageID int64) string {
 	return v
 }
 
+// fileVersion is the version of an SQLite store: the modification times
+// and sizes of the database file and its write-ahead log.
+type fileVersion struct {
+	mu   sync.Mutex
+	path string
+	fd   [2]int // -1: not open
+	last [2]fileStamp
+	str  string
+}
+
+// fileStamp is what a commit changes in a file; ok is false when the file
+// does not exist.
+type fileStamp struct {
+	sec, nsec, size int64
+	ok              bool
+}
+
+func (v *fileVersion) version(path string) string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.path != path {
+		v.closeFiles()
+		v.path, v.fd, v.str = path, [2]int{-1, -1}, ""
+	}
+	var now [2]fileStamp
+	for i, f := range [2]string{path, path + "-wal"} {
+		now[i] = v.stamp(i, f)
+	}
+	if v.str == "" || now != v.last {
+		b := make([]byte, 0, 64)
+		for _, s := range now {
+			if !s.ok {
+				b = append(b, '-')
+				continue
+			}
+			b = strconv.AppendInt(b, s.sec*1e9+s.nsec, 36)
+			b = append(b, '.')
+			b = strconv.AppendInt(b, s.size, 36)
+			b = append(b, '/')
+		}
+		v.last, v.str = now, string(b)
+	}
+	return v.str
+}
+
+// stamp reads file i (name f) through its held descriptor. A descriptor
+// whose file was unlinked (a write-ahead log removed when the last
+// connection closed, a store restored over the old one) is reopened by
+// name, so the stamp is always that of the file the name points to now.
+func (v *fileVersion) stamp(i int, f string) fileStamp {
+	var st syscall.Stat_t
+	if v.fd[i] >= 0 {
+		if err := syscall.Fstat(v.fd[i], &st); err == nil && st.Nlink > 0 {
+			return fileStamp{st.Mtim.Sec, st.Mtim.Nsec, st.Size, true}
+		}
+		syscall.Close(v.fd[i])
+		v.fd[i] = -1
+	}
+	fd, err := syscall.Open(f, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return fileStamp{}
+	}
+	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
+		return fileStamp{}
+	}
+	v.fd[i] = fd
+	return fileStamp{st.Mtim.Sec, st.Mtim.Nsec, st.Size, true}
+}
+
+func (v *fileVersion) closeFiles() {
+	for i, fd := range v.fd {
+		if fd >= 0 {
+			syscall.Close(fd)
+		}
+		v.fd[i] = -1
+	}
+}
+
 var pubCaches sync.Map // *Module → *pubCache
 
 func (m *Module) pubCache() *pubCache {
 	if c, ok := pubCaches.Load(m); ok {
 		return c.(*pubCache)
 	}
-	c, _ := pubCaches.LoadOrStore(m, &pubCache{entries: map[string]*pubEntry{}})
+	c, _ := pubCaches.LoadOrStore(m, &pubCache{entries: map[string]*pubEntry{}, building: map[string]*pubBuild{}})
 	return c.(*pubCache)
 }
 
@@ -126,61 +286,133 @@ func (b *bufWriter) Header() http.Header         { return b.h }
 func (b *bufWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
 func (b *bufWriter) WriteHeader(s int)           { b.status = s }
 
-// servePublic answers a public GET from the cache, rebuilding the entry
-// when it is older than publicTTL or the store's version has moved, with Cache-Control, ETag and
-// Last-Modified, and 304 when the client's copy is current.
+// servePublic answers a public GET from the cache, with Cache-Control,
+// ETag and Last-Modified, and 304 when the client's copy is current. An
+// entry whose store version has moved is rebuilt before anything is
+// served; one that is only older than publicTTL is rebuilt by one request
+// while the others still get it (its disclosures are those of the current
+// version). Concurrent rebuilds of a key for one version are one.
 func (m *Module) servePublic(w http.ResponseWriter, r *http.Request, key string, maxAge int, version string, build func() ([]byte, string, error)) error {
 	c := m.pubCache()
 	now := time.Now()
 	c.mu.Lock()
 	e := c.entries[key]
+	fresh := e != nil && e.version == version && now.Sub(e.at) < publicTTL
+	if !fresh && e != nil && e.version == version && version != "" && c.building[key] != nil {
+		fresh = true // being rebuilt for the same version: serve it meanwhile
+	}
 	c.mu.Unlock()
-	if e == nil || now.Sub(e.at) >= publicTTL || e.version != version {
-		body, ctype, err := build()
+	if !fresh {
+		ne, err := m.rebuildPublic(c, key, maxAge, version, e, now, build)
 		if err != nil {
 			return err
 		}
-		h := fnv.New64a()
-		h.Write(body)
-		ne := &pubEntry{body: body, ctype: ctype, etag: fmt.Sprintf(`"%x"`, h.Sum64()), mod: now.UTC().Truncate(time.Second), at: now, version: version}
-		if e != nil && e.etag == ne.etag {
-			ne.mod = e.mod // unchanged content keeps its date
-		}
-		c.mu.Lock()
-		if len(c.entries) >= maxPublicEntries {
-			c.entries = map[string]*pubEntry{}
-		}
-		c.entries[key] = ne
-		c.mu.Unlock()
 		e = ne
 	}
+	gz := e.gz != nil && acceptsGzip(r)
 	hd := w.Header()
-	if maxAge > 0 {
-		hd.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
+	hd["Cache-Control"] = e.hCache
+	etag := e.etag
+	if gz {
+		etag = e.gzETag
+		hd["Etag"] = e.hGzETag
 	} else {
-		// The client revalidates every time (a QR check must be current);
-		// the ETag makes that a 304.
-		hd.Set("Cache-Control", "no-cache")
+		hd["Etag"] = e.hETag
 	}
-	hd.Set("ETag", e.etag)
-	hd.Set("Last-Modified", e.mod.Format(http.TimeFormat))
-	hd.Add("Vary", "Accept-Language, Cookie")
+	hd["Last-Modified"] = e.hMod
+	if _, ok := hd["Vary"]; ok {
+		hd.Add("Vary", hdrVary[0])
+	} else {
+		hd["Vary"] = hdrVary
+	}
+	if notModified(r, etag, e.mod) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	hd["Content-Type"] = e.hType
+	body := e.body
+	if gz {
+		hd["Content-Encoding"] = hdrGzip
+		hd["Content-Length"] = e.hGzLen
+		body = e.gz
+	} else {
+		hd["Content-Length"] = e.hLen
+	}
+	// A failed write means the client has gone: there is nobody to send
+	// an error page to (and the status line has been sent).
+	_, _ = w.Write(body)
+	return nil
+}
+
+// notModified reports a conditional GET that the client's copy (entity
+// tag etag, last modified at mod) satisfies.
+func notModified(r *http.Request, etag string, mod time.Time) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, t := range strings.Split(inm, ",") {
-			if t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/")); t == e.etag || t == "*" {
-				w.WriteHeader(http.StatusNotModified)
-				return nil
+			if t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/")); t == etag || t == "*" {
+				return true
 			}
 		}
-	} else if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		if t, err := http.ParseTime(ims); err == nil && !e.mod.After(t) {
-			w.WriteHeader(http.StatusNotModified)
-			return nil
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !mod.After(t) {
+			return true
 		}
 	}
-	hd.Set("Content-Type", e.ctype)
-	_, err := w.Write(e.body)
-	return err
+	return false
+}
+
+// rebuildPublic renders key for version, or waits for the rebuild of the
+// same key and version that another request has under way.
+func (m *Module) rebuildPublic(c *pubCache, key string, maxAge int, version string, old *pubEntry, now time.Time, build func() ([]byte, string, error)) (*pubEntry, error) {
+	c.mu.Lock()
+	if b := c.building[key]; b != nil && b.version == version && version != "" {
+		c.mu.Unlock()
+		<-b.done
+		if b.err == nil && b.e != nil {
+			return b.e, nil
+		}
+		// The other request's build failed (its client may have gone):
+		// this one tries for itself.
+		return m.buildPublic(key, maxAge, version, old, now, build)
+	}
+	b := &pubBuild{version: version, done: make(chan struct{})}
+	c.building[key] = b
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if c.building[key] == b {
+			delete(c.building, key)
+		}
+		c.mu.Unlock()
+		close(b.done)
+	}()
+	b.e, b.err = m.buildPublic(key, maxAge, version, old, now, build)
+	if b.err != nil {
+		return nil, b.err
+	}
+	c.mu.Lock()
+	if len(c.entries) >= maxPublicEntries {
+		c.entries = map[string]*pubEntry{}
+	}
+	c.entries[key] = b.e
+	c.mu.Unlock()
+	return b.e, nil
+}
+
+// buildPublic renders a page into a new entry.
+func (m *Module) buildPublic(key string, maxAge int, version string, old *pubEntry, now time.Time, build func() ([]byte, string, error)) (*pubEntry, error) {
+	body, ctype, err := build()
+	if err != nil {
+		return nil, err
+	}
+	mod := now.UTC().Truncate(time.Second)
+	e := newPubEntry(body, ctype, maxAge, mod, now, version)
+	if old != nil && old.etag == e.etag && !old.mod.Equal(mod) {
+		e = newPubEntry(body, ctype, maxAge, old.mod, now, version) // unchanged content keeps its date
+	}
+	return e, nil
 }
 
 // renderPublic renders a page into bytes for the cache. The page is
@@ -366,7 +598,7 @@ func (m *Module) pagePortalVillage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return m.servePublic(w, r, fmt.Sprintf("village:%d:%s", id, web.Lang(r)), publicMaxAge, m.storeVersion(r.Context(), id), func() ([]byte, string, error) {
+	return m.servePublic(w, r, "village:"+strconv.FormatInt(id, 10)+":"+web.Lang(r), publicMaxAge, m.storeVersion(r.Context(), id), func() ([]byte, string, error) {
 		v, err := m.village(r.Context(), id)
 		if err != nil {
 			return nil, "", err
@@ -608,7 +840,10 @@ func (m *Module) disclosureCacheKey(r *http.Request, kind string) (key, version 
 	if err != nil {
 		return "", "", false
 	}
-	h := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("h")))
+	h := ""
+	if r.URL.RawQuery != "" {
+		h = strings.ToLower(strings.TrimSpace(r.URL.Query().Get("h")))
+	}
 	if h != "" && (len(h) != 16 || strings.Trim(h, "0123456789abcdef") != "") {
 		return "", "", false
 	}
@@ -627,7 +862,7 @@ func (m *Module) disclosureCacheKey(r *http.Request, kind string) (key, version 
 	if version == "" {
 		return "", "", false
 	}
-	return fmt.Sprintf("%s:disclosure:%d:%s:%s", kind, id, h, web.Lang(r)), version, true
+	return kind + ":disclosure:" + strconv.FormatInt(id, 10) + ":" + h + ":" + web.Lang(r), version, true
 }
 
 func (m *Module) pagePublicDisclosure(w http.ResponseWriter, r *http.Request) error {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,4 +127,91 @@ func TestRecordFillsActorAndCleans(t *testing.T) {
 			t.Fatalf("time not UTC: %v", e.At)
 		}
 	})
+}
+
+// Issue 8: a transaction's entries are chained and written together just
+// before its commit — many in one transaction, nested ones, and those of
+// concurrent callers sharing a group commit, where a caller that fails
+// leaves none of its entries. The chain verifies and holds exactly the
+// committed entries, in order.
+func TestDeferredEntriesChain(t *testing.T) {
+	db.ForEach(t, sources, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := newLog(t, d)
+		fill(t, l, 2) // two on their own
+		if err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			for i := range 70 { // more than one multi-row INSERT
+				if err := l.Record(ctx, Entry{Action: "bulk", ObjectID: fmt.Sprint(i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		bad := errors.New("refused")
+		var wg sync.WaitGroup
+		errsOf := make([]error, 200)
+		for i := range errsOf {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errsOf[i] = d.InSharedTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+					if err := l.Record(ctx, Entry{Action: "grouped", ObjectID: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+					if i%4 == 0 {
+						return bad
+					}
+					return l.Record(ctx, Entry{Action: "grouped.second", ObjectID: fmt.Sprint(i)})
+				})
+			}()
+		}
+		wg.Wait()
+		b, n, err := l.Verify(ctx)
+		if err != nil || b != nil {
+			t.Fatalf("verify: %v %v", b, err)
+		}
+		if want := int64(2 + 70 + 150*2); n != want {
+			t.Fatalf("%d links, want %d", n, want)
+		}
+		var bulk, failed int
+		_ = d.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'bulk'`).Scan(&bulk)
+		for i, err := range errsOf {
+			if (i%4 == 0) != errors.Is(err, bad) {
+				t.Fatalf("caller %d: %v", i, err)
+			}
+		}
+		_ = d.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'grouped%' AND CAST(object_id AS INTEGER) % 4 = 0`).Scan(&failed)
+		if bulk != 70 || failed != 0 {
+			t.Fatalf("bulk %d (want 70), entries of failed callers %d", bulk, failed)
+		}
+		// In one transaction the entries keep their order.
+		var first, last string
+		_ = d.Q(ctx).QueryRowContext(ctx, `SELECT object_id FROM audit_log WHERE action = 'bulk' ORDER BY seq LIMIT 1`).Scan(&first)
+		_ = d.Q(ctx).QueryRowContext(ctx, `SELECT object_id FROM audit_log WHERE action = 'bulk' ORDER BY seq DESC LIMIT 1`).Scan(&last)
+		if first != "0" || last != "69" {
+			t.Fatalf("bulk order: first %s, last %s", first, last)
+		}
+	})
+}
+
+// BenchmarkRecordInTx: ten entries a transaction, flushed at its commit.
+func BenchmarkRecordInTx(b *testing.B) {
+	d := db.OpenTestSQLite(b, sources)
+	keys, _ := seal.New(bytes.Repeat([]byte{1}, 32))
+	l := &Log{DB: d, Seal: keys, Clock: clock.At(time.Date(2021, 12, 20, 1, 0, 0, 0, time.UTC))}
+	ctx := actor.With(context.Background(), actor.Actor{UserID: 7, Username: "committee", IP: "10.0.0.1", RequestID: "r1"})
+	for b.Loop() {
+		if err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			for range 10 {
+				if err := l.Record(ctx, Entry{Action: "express.demand.routed", ObjectType: "demand", ObjectID: "42", Detail: "new → routed lead 3"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -21,11 +23,27 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashSlots bounds the argon2id computations running at once. Each holds
+// argonMemory (19 MiB) while it runs, and the work is pure CPU: with 64
+// sign-ins at once the process held 64 × 19 MiB (issue 8: peak RSS up to
+// 725 MB) without signing anyone in sooner than GOMAXPROCS at a time does.
+// Past the slots a sign-in waits its turn; the memory stays bounded at
+// GOMAXPROCS × 19 MiB, which the collector reuses for the next hash.
+// On a large machine the slots stop at 8 (152 MiB of hashing at most).
+var hashSlots = make(chan struct{}, max(1, min(8, runtime.GOMAXPROCS(0))))
+
+// argonKey is argon2.IDKey within a hash slot.
+func argonKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(pw, salt, t, m, p, n)
+}
+
 // HashPassword returns an encoded argon2id hash ("$argon2id$v=19$m=…,t=…,p=…$salt$key").
 func HashPassword(pw string) string {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
@@ -46,13 +64,15 @@ func CheckPassword(encoded, pw string) bool {
 	if err1 != nil || err2 != nil || m > 1<<20 || t > 10 {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	got := argonKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
 // dummyHash is checked against when a login names no account, so that the
-// response time does not reveal which usernames exist.
-var dummyHash = HashPassword("no-such-user-dummy")
+// response time does not reveal which usernames exist. It is made on first
+// use, not at package start: every command (serve's start-up included)
+// would otherwise spend a full argon2id hash before doing anything.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("no-such-user-dummy") })
 
 // common lists passwords that satisfy the composition rule yet are the
 // first ones tried (ASVS 6.2.4); the full breached list is a deployment file.

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,14 +53,14 @@ func (s *Service) Login(ctx context.Context, username, pw, ip, ua string) (*Prin
 		}
 		u, err := s.userByName(ctx, tx, username)
 		if errs.KindOf(err) == errs.NotFound {
-			CheckPassword(dummyHash, pw)
+			CheckPassword(dummyHash(), pw)
 			return fail("no such user")
 		}
 		if err != nil {
 			return err
 		}
 		if u.Disabled {
-			CheckPassword(dummyHash, pw)
+			CheckPassword(dummyHash(), pw)
 			return fail("account disabled")
 		}
 		if u.locked.Valid && u.locked.Time.After(now) {
@@ -136,6 +135,15 @@ func trunc(s string, n int) string {
 // so a busy page does not write on every request.
 const touchEvery = time.Minute
 
+// sessionQuery resolves a session with its account and grants in one
+// indexed query (id_hash is the primary key), as tokenQuery does for API
+// tokens: nothing is cached, so an ended session, a disabled account or a
+// changed grant count on the next request.
+const sessionQuery = `SELECT s.last_seen_at, s.expires_at, s.idle_seconds, u.id, u.username, u.display_name, COALESCE(u.person_id, 0), u.must_change, u.disabled,
+	r.role, r.scope_kind, r.scope_id
+	FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_roles r ON r.user_id = u.id
+	WHERE s.id_hash = ? ORDER BY r.role, r.scope_kind, r.scope_id`
+
 // Authenticate resolves a session token. An idle or expired session is
 // deleted and refused; a live one is touched.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, error) {
@@ -143,15 +151,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, nil
 	}
 	h := hashToken(token)
-	q := s.DB.Q(ctx)
-	var uid int64
-	var last, exp time.Time
-	var idle int
-	err := q.QueryRowContext(ctx, `SELECT user_id, last_seen_at, expires_at, idle_seconds FROM sessions WHERE id_hash = ?`, h).Scan(&uid, &last, &exp, &idle)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	p, last, exp, idle, disabled, err := s.session(ctx, h)
+	if err != nil || p == nil {
 		return nil, err
 	}
 	now := s.Clock.Now()
@@ -162,8 +163,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		})
 		return nil, nil
 	}
-	u, err := s.userByID(ctx, q, uid)
-	if err != nil || u.Disabled {
+	if disabled {
 		return nil, nil
 	}
 	if now.Sub(last) > touchEvery {
@@ -174,11 +174,36 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 			return nil, err
 		}
 	}
-	gs, err := s.grants(ctx, q, uid)
+	p.SessionHash = h
+	return p, nil
+}
+
+// session reads a session, its account and grants (sessionQuery); p is nil
+// when there is no such session.
+func (s *Service) session(ctx context.Context, h string) (p *Principal, last, exp time.Time, idle int, disabled bool, err error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, sessionQuery, h)
 	if err != nil {
-		return nil, err
+		return nil, last, exp, 0, false, err
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PersonID: u.PersonID, Grants: gs, MustChange: u.MustChange, SessionHash: h}, nil
+	defer rows.Close()
+	for rows.Next() {
+		var g grantCols
+		if p == nil {
+			p = &Principal{}
+			err = rows.Scan(&last, &exp, &idle, &p.UserID, &p.Username, &p.DisplayName, &p.PersonID, &p.MustChange, &disabled, &g.role, &g.kind, &g.id)
+		} else {
+			var skip any
+			err = rows.Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &skip, &skip, &g.role, &g.kind, &g.id)
+		}
+		if err != nil {
+			return nil, last, exp, 0, false, err
+		}
+		g.appendTo(p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, last, exp, 0, false, err
+	}
+	return p, last, exp, idle, disabled, nil
 }
 
 // Logout ends one session.
@@ -231,34 +256,73 @@ func (s *Service) CreateToken(ctx context.Context, uid int64, name string, ttl t
 	return tok, err
 }
 
+// tokenQuery resolves a bearer token with its account and grants in one
+// indexed query (token_hash is UNIQUE; user_roles is keyed by user_id): one
+// row per grant, or one row with NULL grant columns for an account without
+// any. Nothing is cached between requests, so a revoked or expired token,
+// a disabled or locked account and a changed grant count on the very next
+// request.
+const tokenQuery = `SELECT t.expires_at, t.revoked_at, u.id, u.username, u.display_name, COALESCE(u.person_id, 0), u.disabled, u.locked_until,
+	r.role, r.scope_kind, r.scope_id
+	FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN user_roles r ON r.user_id = u.id
+	WHERE t.token_hash = ? ORDER BY r.role, r.scope_kind, r.scope_id`
+
 // AuthenticateToken resolves a bearer token.
 func (s *Service) AuthenticateToken(ctx context.Context, tok string) (*Principal, error) {
 	if !strings.HasPrefix(tok, "zs_") || len(tok) > 100 {
 		return nil, nil
 	}
-	q := s.DB.Q(ctx)
-	var uid int64
-	var exp, revoked sql.NullTime
-	err := q.QueryRowContext(ctx, `SELECT user_id, expires_at, revoked_at FROM api_tokens WHERE token_hash = ?`, hashToken(tok)).Scan(&uid, &exp, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, tokenQuery, hashToken(tok))
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	var p *Principal
+	var exp, revoked, locked sql.NullTime
+	var disabled bool
+	for rows.Next() {
+		var g grantCols
+		if p == nil {
+			p = &Principal{ViaToken: true}
+			err = rows.Scan(&exp, &revoked, &p.UserID, &p.Username, &p.DisplayName, &p.PersonID, &disabled, &locked, &g.role, &g.kind, &g.id)
+		} else {
+			// Later rows repeat the token and account columns: only the
+			// grant is read.
+			var skip any
+			err = rows.Scan(&skip, &skip, &skip, &skip, &skip, &skip, &skip, &skip, &g.role, &g.kind, &g.id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		g.appendTo(p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, nil
 	}
 	now := s.Clock.Now()
 	if revoked.Valid || (exp.Valid && now.After(exp.Time)) {
 		return nil, nil
 	}
-	u, err := s.userByID(ctx, q, uid)
-	if err != nil || u.Disabled || (u.locked.Valid && u.locked.Time.After(now)) {
+	if disabled || (locked.Valid && locked.Time.After(now)) {
 		return nil, nil
 	}
-	gs, err := s.grants(ctx, q, uid)
-	if err != nil {
-		return nil, err
+	return p, nil
+}
+
+// grantCols is the LEFT JOINed grant of a row of tokenQuery or
+// sessionQuery: NULL when the account holds no grant.
+type grantCols struct {
+	role, kind sql.NullString
+	id         sql.NullInt64
+}
+
+func (g grantCols) appendTo(p *Principal) {
+	if g.role.Valid {
+		p.Grants = append(p.Grants, Grant{Role: Role(g.role.String), ScopeKind: g.kind.String, ScopeID: g.id.Int64})
 	}
-	return &Principal{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PersonID: u.PersonID, Grants: gs, ViaToken: true}, nil
 }
 
 // Authorize is the check every handler makes: it returns nil when p may do

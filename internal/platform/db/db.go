@@ -94,7 +94,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 			return nil, err
 		}
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	// temp_store(2), writer only: a multi-row statement's journal stays in
+	// memory instead of spilling to a temporary file past 64 KB (issue 8:
+	// a file opened and written per batched INSERT).
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate&_pragma=temp_store(2)")
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +175,7 @@ type Tx struct {
 	Dialect Dialect
 	after   []func()
 	d       *DB
+	hooks   *txHooks // deferred work flushed before COMMIT (hooks.go); nil: none accepted
 }
 
 // stmt returns q prepared once on the writer and bound to this
@@ -304,7 +308,7 @@ func (d *DB) inNewTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) e
 	if err != nil {
 		return err
 	}
-	t := &Tx{tx: sqlTx, Dialect: d.Dialect, d: d}
+	t := &Tx{tx: sqlTx, Dialect: d.Dialect, d: d, hooks: &txHooks{}}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -312,6 +316,10 @@ func (d *DB) inNewTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) e
 		}
 	}()
 	if err = fn(context.WithValue(ctx, txKey{}, t), t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err = t.beforeCommit(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -46,6 +46,8 @@ type grouper struct {
 	wg     sync.WaitGroup
 	mu     sync.RWMutex // held for reading while queueing, for writing to close
 	closed bool
+	// batchers are the store's Batchers by key (batch.go), stopped with it.
+	batchers sync.Map
 }
 
 func (d *DB) groupWriter() *grouper {
@@ -111,6 +113,10 @@ func (g *grouper) close() {
 	g.closed = true
 	close(g.stop)
 	g.mu.Unlock()
+	g.batchers.Range(func(_, v any) bool {
+		v.(interface{ close() }).close()
+		return true
+	})
 	g.wg.Wait()
 }
 
@@ -217,7 +223,7 @@ func (g *grouper) try(batch []*groupCall, errsOf []error, savepoints bool) error
 	if err != nil {
 		return err
 	}
-	t := &Tx{tx: sqlTx, Dialect: d.Dialect, d: d}
+	t := &Tx{tx: sqlTx, Dialect: d.Dialect, d: d, hooks: &txHooks{}}
 	ctx0 := context.Background()
 	exec := func(q string) error {
 		if !savepoints {
@@ -233,6 +239,7 @@ func (g *grouper) try(batch []*groupCall, errsOf []error, savepoints bool) error
 			return err
 		}
 		t.after = nil
+		mark := t.hookMark()
 		ferr := runGuarded(c, t)
 		if ferr != nil {
 			if !savepoints {
@@ -240,6 +247,7 @@ func (g *grouper) try(batch []*groupCall, errsOf []error, savepoints bool) error
 				return errSavepoints
 			}
 			errsOf[i] = ferr
+			t.hookDrop(mark)
 			if err := exec("ROLLBACK TO SAVEPOINT grouped"); err != nil {
 				_ = sqlTx.Rollback()
 				return err
@@ -251,6 +259,10 @@ func (g *grouper) try(batch []*groupCall, errsOf []error, savepoints bool) error
 			_ = sqlTx.Rollback()
 			return err
 		}
+	}
+	if err := t.beforeCommit(ctx0); err != nil {
+		_ = sqlTx.Rollback()
+		return err
 	}
 	return sqlTx.Commit()
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // Notify puts a notification under a user's bell. It joins the transaction
-// in ctx, so the notice and the change it announces commit together. link,
+// in ctx, so the notice and the change it announces commit together; the
+// row is written just before that commit, with the transaction's other
+// notices in one statement (db.Tx.Defer). link,
 // if given, must be a path inside Zhongshu ("/study/today"): the bell
 // renders it as a link, and an absolute or javascript: URL there would be
 // an open redirect or worse.
@@ -34,7 +36,11 @@ func (s *Service) Notify(ctx context.Context, userID int64, title, body, link st
 		return l
 	}
 	return s.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		return insertNotification(ctx, tx, Notification{UserID: userID, Title: title, Body: body, Link: link, CreatedAt: s.Clock.Now()})
+		n := Notification{UserID: userID, Title: title, Body: body, Link: link, CreatedAt: s.Clock.Now()}
+		if tx.Defer(notificationsKey{}, n, insertNotifications) {
+			return nil // written with the transaction's other notices, before its commit
+		}
+		return insertNotification(ctx, tx, n)
 	})
 }
 

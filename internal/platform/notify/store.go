@@ -283,9 +283,21 @@ func listDeliveries(ctx context.Context, q db.Querier, state string, limit, offs
 // ---- in-app notifications ----
 
 func insertNotification(ctx context.Context, tx *db.Tx, n Notification) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, title, body, link, created_at) VALUES (?, ?, ?, ?, ?)`,
-		n.UserID, n.Title, n.Body, n.Link, ts(n.CreatedAt))
-	return err
+	return insertNotifications(ctx, tx, []any{n})
+}
+
+// notificationsKey queues a transaction's notices (db.Tx.Defer).
+type notificationsKey struct{}
+
+// insertNotifications writes notices (each a Notification) by multi-row
+// INSERTs: a demand raised or routed notifies in the writer's hot path.
+func insertNotifications(ctx context.Context, tx *db.Tx, vs []any) error {
+	rows := make([][]any, len(vs))
+	for i, v := range vs {
+		n := v.(Notification)
+		rows[i] = []any{n.UserID, n.Title, n.Body, n.Link, ts(n.CreatedAt)}
+	}
+	return tx.InsertRows(ctx, `INSERT INTO notifications (user_id, title, body, link, created_at)`, 5, rows)
 }
 
 func countUnread(ctx context.Context, q db.Querier, userID int64) (int, error) {

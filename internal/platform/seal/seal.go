@@ -23,6 +23,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
+	"sync"
 
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
@@ -80,6 +83,10 @@ type Keys struct {
 	aead cipher.AEAD
 	idx  []byte
 	mac  []byte
+	// Keyed HMAC-SM3 states, reset and reused: hmac.New per call was
+	// most of the allocations of a people import and of the points
+	// ledger's MACs in the check-in burst (issue 8).
+	idxPool, macPool sync.Pool
 }
 
 var _ Sealer = (*Keys)(nil)
@@ -100,7 +107,10 @@ func New(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, errs.Wrap(err, "seal.New: gcm")
 	}
-	return &Keys{aead: aead, idx: derive(master, labelIdx), mac: derive(master, labelMAC)}, nil
+	k := &Keys{aead: aead, idx: derive(master, labelIdx), mac: derive(master, labelMAC)}
+	k.idxPool.New = func() any { return hmac.New(sm3.New, k.idx) }
+	k.macPool.New = func() any { return hmac.New(sm3.New, k.mac) }
+	return k, nil
 }
 
 const sm4KeySize = 16
@@ -147,16 +157,21 @@ func (k *Keys) Decrypt(sealed, aad []byte) ([]byte, error) {
 // BlindIndex implements Sealer. Callers must pass the canonical form (what
 // the ident validators return), or one person gets two index values.
 func (k *Keys) BlindIndex(domain, value string) string {
-	m := hmac.New(sm3.New, k.idx)
-	m.Write([]byte(domain))
+	m := k.idxPool.Get().(hash.Hash)
+	defer k.idxPool.Put(m)
+	m.Reset()
+	io.WriteString(m, domain)
 	m.Write([]byte{0})
-	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	io.WriteString(m, value)
+	var sum [sm3.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
 }
 
 // MAC implements Sealer.
 func (k *Keys) MAC(data []byte) []byte {
-	m := hmac.New(sm3.New, k.mac)
+	m := k.macPool.Get().(hash.Hash)
+	defer k.macPool.Put(m)
+	m.Reset()
 	m.Write(data)
 	return m.Sum(nil)
 }

@@ -2,6 +2,7 @@ package seal
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -9,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
 
 	"zhongshu/internal/platform/errs"
@@ -417,4 +420,56 @@ func FuzzDecrypt(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The keyed HMAC states are pooled and reused (issue 8): concurrent use
+// gives exactly what a fresh HMAC-SM3 gives.
+func TestPooledHMACConcurrent(t *testing.T) {
+	k := newKeys(t, testMaster)
+	want := map[string]string{}
+	for i := range 20 {
+		v := fmt.Sprintf("1101012000010100%02d", i)
+		m := hmac.New(sm3.New, k.idx)
+		m.Write([]byte("id_number\x00" + v))
+		want[v] = hex.EncodeToString(m.Sum(nil))
+	}
+	refMAC := hmac.New(sm3.New, k.mac)
+	refMAC.Write([]byte("payload"))
+	wantMAC := refMAC.Sum(nil)
+	var wg sync.WaitGroup
+	errc := make(chan string, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				for v, w := range want {
+					if got := k.BlindIndex("id_number", v); got != w {
+						errc <- "blind index " + v + " = " + got
+						return
+					}
+				}
+				if got := k.MAC([]byte("payload")); !bytes.Equal(got, wantMAC) {
+					errc <- "MAC differs"
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for e := range errc {
+		t.Fatal(e)
+	}
+}
+
+func BenchmarkBlindIndex(b *testing.B) {
+	k, err := New(bytes.Repeat([]byte{7}, MasterKeySize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		k.BlindIndex("id_number", "110101200001010002")
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -64,7 +65,10 @@ type Server struct {
 	Ready          func(ctx context.Context) error
 }
 
-// Handler returns the full middleware chain around the mux.
+// Handler returns the full middleware chain around the mux. The locale is
+// settled in observe, with the request id and the client address, so that
+// the actor goes into the context once per request (issue 8: every
+// request pays for each context value and request copy).
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,16 +77,17 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.Mux.Mux
 	h = s.authenticate(h)
 	h = cop.Handler(h)
-	h = s.locale(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	return h
 }
 
 func newRequestID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	var out [16]byte
+	hex.Encode(out[:], b[:])
+	return string(out[:])
 }
 
 // clientIP is the peer address, or the first untrusted hop of
@@ -103,15 +108,16 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
-// observe assigns a request id, recovers panics, logs and counts.
+// observe assigns a request id, settles the locale, recovers panics, logs
+// and counts.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rid := newRequestID()
-		a := actor.Actor{IP: s.clientIP(r), RequestID: rid}
+		a := actor.Actor{IP: s.clientIP(r), RequestID: rid, Lang: requestLang(r)}
 		r = r.WithContext(actor.With(r.Context(), a))
 		rw := &statusWriter{ResponseWriter: w, status: 200}
-		rw.Header().Set("X-Request-Id", rid)
+		rw.Header()["X-Request-Id"] = []string{rid}
 		defer func() {
 			if p := recover(); p != nil {
 				s.Log.Error("panic", "request_id", rid, "path", r.URL.Path, "panic", p)
@@ -123,9 +129,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if s.Metrics != nil {
 				s.Metrics.Observe(r, rw.status, d)
 			}
-			if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && !strings.HasPrefix(r.URL.Path, "/static/") {
-				s.Log.Info("http", "request_id", rid, "method", r.Method, "path", r.URL.Path, "status", rw.status,
-					"ms", d.Milliseconds(), "ip", a.IP, "user", actor.From(r.Context()).Username)
+			if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" && !strings.HasPrefix(r.URL.Path, "/static/") &&
+				s.Log.Enabled(r.Context(), slog.LevelInfo) {
+				// LogAttrs: no boxing of each value into an interface.
+				s.Log.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("request_id", rid), slog.String("method", r.Method),
+					slog.String("path", r.URL.Path), slog.Int("status", rw.status), slog.Int64("ms", d.Milliseconds()),
+					slog.String("ip", a.IP), slog.String("user", actor.From(r.Context()).Username))
 			}
 		}()
 		next.ServeHTTP(rw, r)
@@ -152,20 +161,35 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// The security headers' values, built once. Each response's header map
+// gets these slices directly instead of a fresh one per Set (issue 8);
+// their capacity is their length, so a later Add appends to a copy and
+// Set replaces the slice: no response can change another's.
+var (
+	hdrCSP         = []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"}
+	hdrNosniff     = []string{"nosniff"}
+	hdrDeny        = []string{"DENY"}
+	hdrReferrer    = []string{"same-origin"}
+	hdrPermissions = []string{"camera=(), microphone=(), geolocation=()"}
+	hdrHSTS        = []string{"max-age=31536000; includeSubDomains"}
+	hdrNoStore     = []string{"no-store"}
+)
+
 // securityHeaders sets the headers of ASVS 3.4 on every response.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		// Canonical keys, assigned directly: what Header.Set would store.
+		h["Content-Security-Policy"] = hdrCSP
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["X-Frame-Options"] = hdrDeny
+		h["Referrer-Policy"] = hdrReferrer
+		h["Permissions-Policy"] = hdrPermissions
 		if isHTTPS(r) {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			h["Strict-Transport-Security"] = hdrHSTS
 		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
-			h.Set("Cache-Control", "no-store")
+			h["Cache-Control"] = hdrNoStore
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -175,22 +199,19 @@ func isHTTPS(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
-// locale picks zh-CN by default, English when the remembered choice or the
-// browser asks for it.
-func (s *Server) locale(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lang := "zh-CN"
-		if c, err := r.Cookie(LangCookie); err == nil {
-			if c.Value == "en" {
-				lang = "en"
-			}
-		} else if al := r.Header.Get("Accept-Language"); al != "" && strings.HasPrefix(strings.ToLower(al), "en") {
-			lang = "en"
+// requestLang picks zh-CN by default, English when the remembered choice
+// or the browser asks for it.
+func requestLang(r *http.Request) string {
+	if v, ok := cookieValue(r, LangCookie); ok {
+		if v == "en" {
+			return "en"
 		}
-		a := actor.From(r.Context())
-		a.Lang = lang
-		next.ServeHTTP(w, r.WithContext(actor.With(r.Context(), a)))
-	})
+		return "zh-CN"
+	}
+	if al := r.Header.Get("Accept-Language"); len(al) >= 2 && strings.EqualFold(al[:2], "en") {
+		return "en"
+	}
+	return "zh-CN"
 }
 
 // authenticate resolves the session cookie or a bearer token.
@@ -222,13 +243,73 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 }
 
 func sessionToken(r *http.Request) string {
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		return c.Value
+	if v, ok := cookieValue(r, SessionCookie); ok {
+		return v
 	}
-	if c, err := r.Cookie(SessionCookiePlain); err == nil {
-		return c.Value
+	if v, ok := cookieValue(r, SessionCookiePlain); ok {
+		return v
 	}
 	return ""
+}
+
+// cookieValue is r.Cookie(name).Value without parsing every cookie of the
+// request into a fresh slice on each call (three lookups per request:
+// language and two session names). It follows net/http's readCookies: the
+// first cookie of that name wins, the name is trimmed but not the value,
+// surrounding double quotes are dropped, a value with a byte net/http
+// refuses does not count, and a header with more cookies than net/http
+// accepts (3000) yields none.
+func cookieValue(r *http.Request, name string) (string, bool) {
+	lines := r.Header["Cookie"]
+	if len(lines) == 0 {
+		return "", false
+	}
+	n := 0
+	for _, line := range lines {
+		n += strings.Count(line, ";") + 1
+	}
+	if n > maxCookies {
+		return "", false
+	}
+	for _, line := range lines {
+		line = textproto.TrimString(line)
+		var part string
+		for len(line) > 0 {
+			part, line, _ = strings.Cut(line, ";")
+			part = textproto.TrimString(part)
+			if part == "" {
+				continue
+			}
+			k, v, _ := strings.Cut(part, "=")
+			if textproto.TrimString(k) != name {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if !validCookieValue(v) {
+				continue
+			}
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// maxCookies is net/http's default limit on cookies per request
+// (GODEBUG httpcookiemaxnum).
+const maxCookies = 3000
+
+// validCookieValue is net/http's rule for a cookie value's bytes
+// (RFC 6265 cookie-octet, plus space and comma, which browsers send).
+func validCookieValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		b := v[i]
+		if !(0x20 <= b && b < 0x7f && b != '"' && b != ';' && b != '\\') {
+			return false
+		}
+	}
+	return true
 }
 
 // SetSession writes the session cookie (HttpOnly, SameSite=Lax; Secure and

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
 
 	"zhongshu/internal/platform/errs"
 )
@@ -128,3 +133,121 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// group is the old split-and-join, without its allocations (issue 8).
+func TestGroupMatchesSplit(t *testing.T) {
+	for _, p := range []string{"/", "/public", "/public/villages/1", "/api", "/api/v1", "/api/v1/checkins", "/api/v1/branches/4/weekly",
+		"/api//x", "//x", "/static/app.css", "*", "", "api/v1/x", "/apix/v1/y"} {
+		if got, want := group(p), groupSlow(p); got != want {
+			t.Errorf("group(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// cookieValue answers as r.Cookie does.
+func TestCookieValue(t *testing.T) {
+	for _, hdr := range [][]string{
+		nil,
+		{"zs_lang=en"},
+		{"a=1; zs_lang=en; zs_session=abc"},
+		{"a=1", "zs_session=\"q-v\"; zs_lang=zh-CN"},
+		{"zs_lang=bad\\value; zs_lang=en"},
+		{"zs_lang=en; zs_lang=zh-CN"},
+		{" zs_session = x ; zs_lang"},
+		{"__Host-zs_session=tok_1; zs_session=tok_2"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		for _, h := range hdr {
+			r.Header.Add("Cookie", h)
+		}
+		for _, name := range []string{LangCookie, SessionCookie, SessionCookiePlain, "a"} {
+			want, err := r.Cookie(name)
+			got, ok := cookieValue(r, name)
+			if ok != (err == nil) || (ok && got != want.Value) {
+				t.Errorf("%q %s: cookieValue = %q %v, r.Cookie = %v %v", hdr, name, got, ok, want, err)
+			}
+		}
+	}
+}
+
+func TestRequestLang(t *testing.T) {
+	for _, c := range []struct{ cookie, accept, want string }{
+		{"", "", "zh-CN"},
+		{"", "en-US,en;q=0.9", "en"},
+		{"", "EN", "en"},
+		{"", "zh-CN,en;q=0.5", "zh-CN"},
+		{"zs_lang=zh-CN", "en", "zh-CN"},
+		{"zs_lang=en", "zh-CN", "en"},
+		{"zs_lang=xx", "en", "zh-CN"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		if c.cookie != "" {
+			r.Header.Set("Cookie", c.cookie)
+		}
+		if c.accept != "" {
+			r.Header.Set("Accept-Language", c.accept)
+		}
+		if got := requestLang(r); got != c.want {
+			t.Errorf("cookie %q accept %q: %s, want %s", c.cookie, c.accept, got, c.want)
+		}
+	}
+}
+
+// The shared security-header slices are never changed by a response.
+func TestSecurityHeadersShared(t *testing.T) {
+	h := testServer(t)
+	r := httptest.NewRequest("GET", "http://zs.example/api/v1/thing", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	rec.Header().Add("X-Frame-Options", "SAMEORIGIN")
+	rec.Header().Set("Cache-Control", "public")
+	if hdrDeny[0] != "DENY" || len(hdrDeny) != 1 || hdrNoStore[0] != "no-store" {
+		t.Fatal("a response changed the shared header values")
+	}
+	if rec.Header().Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+}
+
+// Observe counts each request once in its series, memoised or not.
+func TestMetricsObserve(t *testing.T) {
+	m := NewMetrics()
+	for i := 0; i < 3; i++ {
+		m.Observe(httptest.NewRequest("GET", "/api/v1/checkins/9", nil), 201, time.Millisecond)
+	}
+	m.Observe(httptest.NewRequest("GET", "/public/villages/1", nil), 200, time.Millisecond)
+	count := func(labels ...string) float64 {
+		var pb dto.Metric
+		if err := m.requests.WithLabelValues(labels...).Write(&pb); err != nil {
+			t.Fatal(err)
+		}
+		return pb.GetCounter().GetValue()
+	}
+	if got := count("/api/v1/checkins", "GET", "201"); got != 3 {
+		t.Errorf("checkins counted %v times", got)
+	}
+	if got := count("/public", "GET", "200"); got != 1 {
+		t.Errorf("public counted %v times", got)
+	}
+}
+
+// BenchmarkChain is the middleware every request passes (issue 8), around
+// a handler that writes nothing.
+func BenchmarkChain(b *testing.B) {
+	r := NewRouter()
+	r.HandleFunc("GET /public/villages/{id}", func(w http.ResponseWriter, r *http.Request) {})
+	s := &Server{Mux: r, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: NewMetrics()}
+	h := s.Handler()
+	req := httptest.NewRequest("GET", "/public/villages/1", nil)
+	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9")
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(nopWriter{http.Header{}}, req)
+	}
+}
+
+type nopWriter struct{ h http.Header }
+
+func (w nopWriter) Header() http.Header         { return w.h }
+func (w nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w nopWriter) WriteHeader(int)             {}
