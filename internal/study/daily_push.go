@@ -59,6 +59,12 @@ func dailySchedules(m *Module) []jobs.Schedule {
 			Doc: "日督促：每天晚上在各党支部工作群点名提醒（@手机号）当天尚未打卡的党员，并发站内通知", Fire: m.dailyFireEvening},
 		{Name: "study.weekly_summary", Spec: fmt.Sprintf("0 %d * * 1", m.WeeklyHour),
 			Doc: "周总结：每周一汇总上一周各党支部和全区的打卡完成率、全勤和缺卡情况，推送到各党支部和开发区的工作群", Fire: m.dailyFireWeekly},
+		{Name: "study.rollup_compact", Spec: "10 0 * * *",
+			Doc: "打卡统计归并：每天零点后把已结束日期的分片统计合并为每天一行，全区看板汇总一年只需读约 365 行",
+			Fire: func(ctx context.Context, slot time.Time) error {
+				_, err := dailyRollupCompact(ctx, m.DB, clock.Day(slot))
+				return err
+			}},
 	}
 }
 

@@ -97,3 +97,64 @@ func dailyRollupAddMany(ctx context.Context, tx *db.Tx, ins []checkinItem, fresh
 		recites = study_checkin_rollups.recites + excluded.recites`, args...)
 	return err
 }
+
+// dailyRollupCompactShard is the shard of a day's row once the day is over
+// and its shards have been folded together.
+const dailyRollupCompactShard = -1
+
+// dailyRollupCompact folds the shard rows of every day before `before`
+// into one row per day, so that a year of zone figures sums ≈ 365 rows
+// rather than up to 16 a day (issue 8: on PostgreSQL the 5,840-row sum was
+// most of the dashboard's time). Shards exist so that the day's concurrent
+// writers do not queue on one row; once the day is over nobody writes it.
+// The rows removed are exactly the rows summed (DELETE … RETURNING), so a
+// row written meanwhile — a bulk load, say — is never lost: it stays as
+// its own shard until the next compaction. Readers sum whatever rows a day
+// has, so the figures are the same before, during and after. It returns
+// the days compacted.
+func dailyRollupCompact(ctx context.Context, d *db.DB, before string) (int, error) {
+	var n int
+	err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM study_checkin_rollups WHERE day < ? AND shard <> ? RETURNING day, checkins, recites`,
+			before, dailyRollupCompactShard)
+		if err != nil {
+			return err
+		}
+		sums := map[string][2]int64{}
+		for rows.Next() {
+			var day string
+			var c, r int64
+			if err := rows.Scan(&day, &c, &r); err != nil {
+				rows.Close()
+				return err
+			}
+			s := sums[day]
+			sums[day] = [2]int64{s[0] + c, s[1] + r}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		days := make([]string, 0, len(sums))
+		for day := range sums {
+			days = append(days, day)
+		}
+		slices.Sort(days)
+		n = len(days)
+		for len(days) > 0 {
+			k := min(len(days), 128)
+			args := make([]any, 0, 4*k)
+			for _, day := range days[:k] {
+				args = append(args, day, dailyRollupCompactShard, sums[day][0], sums[day][1])
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO study_checkin_rollups (day, shard, checkins, recites) VALUES `+db.Values(4, k)+`
+				ON CONFLICT (day, shard) DO UPDATE SET checkins = study_checkin_rollups.checkins + excluded.checkins,
+				recites = study_checkin_rollups.recites + excluded.recites`, args...); err != nil {
+				return err
+			}
+			days = days[k:]
+		}
+		return nil
+	})
+	return n, err
+}

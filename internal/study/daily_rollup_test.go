@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"zhongshu/internal/demo"
 	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/platform/db"
 )
 
@@ -228,4 +230,114 @@ func BenchmarkCheckIn(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Issue 8: the nightly compaction folds a finished day's shards into one
+// row without changing any figure, leaves today's shards alone, keeps a
+// row written after it, and is idempotent.
+func TestRollupCompact(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *testEnv) {
+		ctx := context.Background()
+		var persons []int64
+		rows, err := e.DB.R.QueryContext(ctx, `SELECT id FROM people ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			persons = append(persons, id)
+		}
+		rows.Close()
+		from, today := "2022-03-01", "2022-03-05"
+		// Generate without the generator's own compaction: seed shard rows
+		// by rebuilding the rollups from the rows.
+		if _, err := GenerateCheckins(ctx, e.DB, persons, from, today, 90, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error { return dailyRollupRebuild(ctx, tx, from, today) }); err != nil {
+			t.Fatal(err)
+		}
+		shardRows := func(day string) int {
+			return e.count(t, `SELECT COUNT(*) FROM study_checkin_rollups WHERE day = ?`, day)
+		}
+		if shardRows("2022-03-02") < 2 {
+			t.Fatalf("want several shard rows before compaction, got %d", shardRows("2022-03-02"))
+		}
+		c0, r0 := e.rollupMatches(t, from, today)
+		n, err := dailyRollupCompact(ctx, e.DB, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 4 {
+			t.Fatalf("compacted %d days, want 4", n)
+		}
+		for _, d := range []string{"2022-03-01", "2022-03-02", "2022-03-03", "2022-03-04"} {
+			if got := shardRows(d); got != 1 {
+				t.Fatalf("%s: %d rows after compaction, want 1", d, got)
+			}
+			e.rollupMatches(t, d, d)
+		}
+		if shardRows(today) < 2 {
+			t.Fatal("today's shards were compacted")
+		}
+		if c, r := e.rollupMatches(t, from, today); c != c0 || r != r0 {
+			t.Fatalf("figures changed: %d/%d, were %d/%d", c, r, c0, r0)
+		}
+		// A row written after the compaction stays and is folded next time.
+		if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_checkin_rollups (day, shard, checkins, recites) VALUES (?, 3, 5, 1)`), "2022-03-02"); err != nil {
+			t.Fatal(err)
+		}
+		c1, _, err := e.M.CheckinCount(ctx, "2022-03-02", "2022-03-02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err = dailyRollupCompact(ctx, e.DB, today); err != nil || n != 1 {
+			t.Fatalf("second compaction: %d days, %v; want 1", n, err)
+		}
+		if c2, _, _ := e.M.CheckinCount(ctx, "2022-03-02", "2022-03-02"); c2 != c1 || shardRows("2022-03-02") != 1 {
+			t.Fatalf("after folding the late row: %d (want %d), %d rows", c2, c1, shardRows("2022-03-02"))
+		}
+		if n, err = dailyRollupCompact(ctx, e.DB, today); err != nil || n != 0 {
+			t.Fatalf("third compaction: %d days, %v; want 0", n, err)
+		}
+	})
+}
+
+// The nightly schedule compacts the days before its slot's zone day.
+func TestRollupCompactSchedule(t *testing.T) {
+	e := newTestEnv(t, db.OpenTestSQLite(t, testSources))
+	ctx := context.Background()
+	for _, day := range []string{"2022-03-01", "2022-03-02"} {
+		for shard := range 3 {
+			if _, err := e.DB.W.ExecContext(ctx, `INSERT INTO study_checkin_rollups (day, shard, checkins, recites) VALUES (?, ?, 2, 1)`, day, shard); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var fired bool
+	for _, s := range dailySchedules(e.M) {
+		if s.Name != "study.rollup_compact" {
+			continue
+		}
+		fired = true
+		// 00:10 zone time on 2 March: 1 March is over, 2 March is today.
+		if err := s.Fire(ctx, time.Date(2022, 3, 2, 0, 10, 0, 0, clock.Zone)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !fired {
+		t.Fatal("no study.rollup_compact schedule")
+	}
+	if n := e.count(t, `SELECT COUNT(*) FROM study_checkin_rollups WHERE day = '2022-03-01'`); n != 1 {
+		t.Fatalf("1 March has %d rows, want 1", n)
+	}
+	if n := e.count(t, `SELECT COUNT(*) FROM study_checkin_rollups WHERE day = '2022-03-02'`); n != 3 {
+		t.Fatalf("2 March (today) has %d rows, want its 3 shards", n)
+	}
+	if c, r, _ := e.M.CheckinCount(ctx, "2022-03-01", "2022-03-01"); c != 6 || r != 3 {
+		t.Fatalf("1 March: %d/%d, want 6/3", c, r)
+	}
 }
