@@ -1,7 +1,6 @@
 package study
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,12 +47,8 @@ func init() {
 		h("GET /study/challenges/{id}/results", m.pageChallengeResults)
 	})
 	navItems = append(navItems, web.NavItem{Key: "nav.challenge", Path: "/study/challenges", Perm: PermLearn, Order: 20})
-	figureParts = append(figureParts, func(m *Module, ctx context.Context, from, to string) ([]Figure, error) {
-		n, err := challengePlayersIn(ctx, m.DB.Q(ctx), from, to)
-		if err != nil {
-			return nil, err
-		}
-		return []Figure{{Key: "challenge_players", Value: n, Unit: "challenge.unit.players"}}, nil
+	figureParts = append(figureParts, func(m *Module, from, to string) []figureQuery {
+		return []figureQuery{{Key: "challenge_players", Unit: "challenge.unit.players", SQL: challengePlayersSQL, Args: []any{from, to}}}
 	})
 	demoParts = append(demoParts, demoPart{Order: 40, Load: loadChallengeDemo})
 }

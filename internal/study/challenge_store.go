@@ -1166,11 +1166,6 @@ func (m *Module) ChallengePlay(ctx context.Context, p *auth.Principal, id int64)
 	return pl, nil
 }
 
-// challengePlayersIn counts distinct players registered for challenges
-// held between two days (the "30余名选手" of the seed).
-func challengePlayersIn(ctx context.Context, q db.Querier, from, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT pl.person_id) FROM study_challenge_players pl JOIN study_challenges c ON c.id = pl.challenge_id
-		WHERE c.held_on >= ? AND c.held_on <= ?`, from, to).Scan(&n)
-	return n, err
-}
+// challengePlayersSQL counts distinct players of challenges held in [?, ?].
+const challengePlayersSQL = `SELECT COUNT(DISTINCT pl.person_id) FROM study_challenge_players pl JOIN study_challenges c ON c.id = pl.challenge_id
+		WHERE c.held_on >= ? AND c.held_on <= ?`

@@ -51,12 +51,8 @@ func columnRoutes(m *Module, r *web.Router) {
 
 // columnFigures: "articles_pushed" — articles published in the range and
 // by now (unit 篇).
-func columnFigures(m *Module, ctx context.Context, from, to string) ([]Figure, error) {
-	n, err := columnPushed(ctx, m.DB.Q(ctx), from, to, m.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	return []Figure{{Key: "articles_pushed", Value: n, Unit: "column.unit"}}, nil
+func columnFigures(m *Module, from, to string) []figureQuery {
+	return []figureQuery{{Key: "articles_pushed", Unit: "column.unit", SQL: columnPushedSQL, Args: []any{m.Clock.Now(), from, to}}}
 }
 
 // columnSchedules: every morning at 07:30 the articles published since the

@@ -103,10 +103,13 @@ func columnTimePtr(n sql.NullTime) *time.Time {
 // [from, to] (figure articles_pushed, and the list's "已推送 N 篇").
 func columnPushed(ctx context.Context, q db.Querier, from, to string, now time.Time) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_articles WHERE draft = FALSE AND publish_at <= ? AND publish_day >= ? AND publish_day <= ?`,
-		now, from, to).Scan(&n)
+	err := q.QueryRowContext(ctx, columnPushedSQL, now, from, to).Scan(&n)
 	return n, err
 }
+
+// columnPushedSQL counts the articles published by now (?) with their day
+// in [?, ?].
+const columnPushedSQL = `SELECT COUNT(*) FROM study_articles WHERE draft = FALSE AND publish_at <= ? AND publish_day >= ? AND publish_day <= ?`
 
 // columnReadsOf counts a person's counted reads.
 func columnReadsOf(ctx context.Context, q db.Querier, personID int64) (int, error) {

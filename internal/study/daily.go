@@ -98,23 +98,14 @@ func (m *Module) dailyLearner(ctx context.Context, p *auth.Principal, objType st
 // dailyFigures are the seed's "截至目前，全区共学习35句金句": sentences whose
 // day lies in [from, to] and has begun (≤ today), and the check-ins in
 // [from, to].
-func dailyFigures(m *Module, ctx context.Context, from, to string) ([]Figure, error) {
+func dailyFigures(m *Module, from, to string) []figureQuery {
 	upto := min(to, m.dailyToday())
-	q := m.DB.Q(ctx)
-	var sentences, checkins int
-	var err error
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_sentences WHERE day >= ? AND day <= ?`, from, upto).Scan(&sentences); err != nil {
-		return nil, err
+	return []figureQuery{
+		{Key: "sentences_learned", Unit: "unit.sentences", SQL: `SELECT COUNT(*) FROM study_sentences WHERE day >= ? AND day <= ?`, Args: []any{from, upto}},
+		// The rollups, not a scan: a year of a city's check-ins is tens of
+		// millions of rows (issue 8).
+		{Key: "checkins", Unit: "unit.checkins", SQL: `SELECT COALESCE(SUM(checkins), 0) FROM study_checkin_rollups WHERE day >= ? AND day <= ?`, Args: []any{from, to}},
 	}
-	// The rollups, not a scan: a year of a city's check-ins is tens of
-	// millions of rows (issue 8).
-	if checkins, _, err = m.CheckinCount(ctx, from, to); err != nil {
-		return nil, err
-	}
-	return []Figure{
-		{Key: "sentences_learned", Value: sentences, Unit: "unit.sentences"},
-		{Key: "checkins", Value: checkins, Unit: "unit.checkins"},
-	}, nil
 }
 
 // dailyDate is a zone day shown as the seed writes dates (12月20日).

@@ -26,7 +26,7 @@ func TestDailyDemo(t *testing.T) {
 			t.Errorf("the daily demo took %s on SQLite (want well under 2 s)", took)
 		}
 
-		fs, err := dailyFigures(e.M, ctx, "2021-01-01", "2021-12-20")
+		fs, err := e.M.runFigures(ctx, dailyFigures(e.M, "2021-01-01", "2021-12-20"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,10 +34,10 @@ func TestDailyDemo(t *testing.T) {
 		if fs[0].Key != "sentences_learned" || fs[0].Value != 35 || fs[0].Unit != "unit.sentences" || fs[1].Key != "checkins" || fs[1].Value != checkins {
 			t.Fatalf("figures %+v (check-ins %d)", fs, checkins)
 		}
-		if fs, _ := dailyFigures(e.M, ctx, "2021-01-01", "2022-12-31"); fs[0].Value != 35 {
+		if fs, _ := e.M.runFigures(ctx, dailyFigures(e.M, "2021-01-01", "2022-12-31")); fs[0].Value != 35 {
 			t.Fatalf("sentences of days not yet begun counted: %d", fs[0].Value)
 		}
-		if fs, _ := dailyFigures(e.M, ctx, "2021-12-01", "2021-12-31"); fs[0].Value != 20 {
+		if fs, _ := e.M.runFigures(ctx, dailyFigures(e.M, "2021-12-01", "2021-12-31")); fs[0].Value != 20 {
 			t.Fatalf("December to date: %d", fs[0].Value)
 		}
 		if n := e.count(t, `SELECT COUNT(*) FROM study_sentences`); n != 77 {

@@ -81,7 +81,7 @@ func TestCheckinRollupsEqualDirectCount(t *testing.T) {
 			t.Fatalf("got %d check-ins, %d recited; want 3, 2", c, r)
 		}
 		// The dashboard figure is the rollup.
-		fs, err := dailyFigures(e.M, ctx, day, day)
+		fs, err := e.M.runFigures(ctx, dailyFigures(e.M, day, day))
 		if err != nil || fs[1].Value != 3 {
 			t.Fatalf("figures %v %v", fs, err)
 		}

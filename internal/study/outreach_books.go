@@ -249,16 +249,8 @@ func (m *Module) AddDisplayBoard(ctx context.Context, p *auth.Principal, in Disp
 	return id, err
 }
 
-// booksBought sums the volumes acquired between two days.
-func booksBought(ctx context.Context, q db.Querier, from, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(volumes), 0) FROM study_book_acquisitions WHERE acquired_on >= ? AND acquired_on <= ?`, from, to).Scan(&n)
-	return n, err
-}
+// booksBoughtSQL sums the volumes acquired in [?, ?].
+const booksBoughtSQL = `SELECT COALESCE(SUM(volumes), 0) FROM study_book_acquisitions WHERE acquired_on >= ? AND acquired_on <= ?`
 
-// boardsErected counts boards erected between two days.
-func boardsErected(ctx context.Context, q db.Querier, from, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_display_boards WHERE erected_on >= ? AND erected_on <= ?`, from, to).Scan(&n)
-	return n, err
-}
+// boardsSQL counts boards erected in [?, ?].
+const boardsSQL = `SELECT COUNT(*) FROM study_display_boards WHERE erected_on >= ? AND erected_on <= ?`

@@ -609,12 +609,8 @@ func (m *Module) Attachment(ctx context.Context, p *auth.Principal, id int64) (*
 	return &f, nil
 }
 
-// reflectionsWritten counts submissions made between two days.
-func reflectionsWritten(ctx context.Context, q db.Querier, from, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_submissions WHERE submitted_on >= ? AND submitted_on <= ?`, from, to).Scan(&n)
-	return n, err
-}
+// reflectionsSQL counts reflections submitted in [?, ?].
+const reflectionsSQL = `SELECT COUNT(*) FROM study_submissions WHERE submitted_on >= ? AND submitted_on <= ?`
 
 // Paragraphs splits the text at blank lines (or single line breaks) for
 // display as paragraphs.

@@ -513,16 +513,8 @@ func (m *Module) LectureCoverageOf(ctx context.Context, p *auth.Principal, year 
 // outreachYear is the year of the clock (zone time).
 func (m *Module) outreachYear() int { return m.Clock.Now().In(clock.Zone).Year() }
 
-// lecturesHeld counts lectures held between two days.
-func lecturesHeld(ctx context.Context, q db.Querier, from, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_lectures WHERE held_on >= ? AND held_on <= ?`, from, to).Scan(&n)
-	return n, err
-}
+// lecturesHeldSQL counts lectures held in [?, ?].
+const lecturesHeldSQL = `SELECT COUNT(*) FROM study_lectures WHERE held_on >= ? AND held_on <= ?`
 
-// lectureGroupsBy counts groups founded by a day (the groups existing then).
-func lectureGroupsBy(ctx context.Context, q db.Querier, to string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_lecture_groups WHERE founded_on <= ?`, to).Scan(&n)
-	return n, err
-}
+// lectureGroupsSQL counts the groups founded by a day (?).
+const lectureGroupsSQL = `SELECT COUNT(*) FROM study_lecture_groups WHERE founded_on <= ?`

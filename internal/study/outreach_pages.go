@@ -85,26 +85,14 @@ func init() {
 // outreachFigures are the seed's outreach numbers: books bought ("购置图书
 // 7000余册"), lecture groups ("6个宣讲团"), lectures held ("集中宣讲200余场次"),
 // reflections written ("撰写心得体会50余篇") and display boards.
-func outreachFigures(m *Module, ctx context.Context, from, to string) ([]Figure, error) {
-	q := m.DB.Q(ctx)
-	var out []Figure
-	for _, f := range []struct {
-		key, unit string
-		fn        func() (int, error)
-	}{
-		{"books_bought", "outreach.unit.volumes", func() (int, error) { return booksBought(ctx, q, from, to) }},
-		{"lecture_groups", "outreach.unit.groups", func() (int, error) { return lectureGroupsBy(ctx, q, to) }},
-		{"lectures_held", "outreach.unit.sessions", func() (int, error) { return lecturesHeld(ctx, q, from, to) }},
-		{"reflections_written", "outreach.unit.pieces", func() (int, error) { return reflectionsWritten(ctx, q, from, to) }},
-		{"display_boards", "outreach.unit.boards", func() (int, error) { return boardsErected(ctx, q, from, to) }},
-	} {
-		n, err := f.fn()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Figure{Key: f.key, Value: n, Unit: f.unit})
+func outreachFigures(m *Module, from, to string) []figureQuery {
+	return []figureQuery{
+		{Key: "books_bought", Unit: "outreach.unit.volumes", SQL: booksBoughtSQL, Args: []any{from, to}},
+		{Key: "lecture_groups", Unit: "outreach.unit.groups", SQL: lectureGroupsSQL, Args: []any{to}},
+		{Key: "lectures_held", Unit: "outreach.unit.sessions", SQL: lecturesHeldSQL, Args: []any{from, to}},
+		{Key: "reflections_written", Unit: "outreach.unit.pieces", SQL: reflectionsSQL, Args: []any{from, to}},
+		{Key: "display_boards", Unit: "outreach.unit.boards", SQL: boardsSQL, Args: []any{from, to}},
 	}
-	return out, nil
 }
 
 // orID reads the {id} of a path; anything but a positive number is 404.

@@ -16,7 +16,7 @@ var (
 	navItems      []web.NavItem
 	scheduleParts []func(*Module) []jobs.Schedule
 	handlerParts  []func(*Module)
-	figureParts   []func(m *Module, ctx context.Context, from, to string) ([]Figure, error)
+	figureParts   []func(m *Module, from, to string) []figureQuery
 	demoParts     []demoPart
 )
 

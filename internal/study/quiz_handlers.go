@@ -1,7 +1,6 @@
 package study
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -53,12 +52,8 @@ func quizRoutes(m *Module, r *web.Router) {
 
 // quizFigures: "quizzes_held" — quizzes whose last day to start an attempt
 // fell in the range and has passed (unit 期).
-func quizFigures(m *Module, ctx context.Context, from, to string) ([]Figure, error) {
-	n, err := quizzesHeld(ctx, m.DB.Q(ctx), from, to, m.quizToday())
-	if err != nil {
-		return nil, err
-	}
-	return []Figure{{Key: "quizzes_held", Value: n, Unit: "quiz.unit"}}, nil
+func quizFigures(m *Module, from, to string) []figureQuery {
+	return []figureQuery{{Key: "quizzes_held", Unit: "quiz.unit", SQL: quizzesHeldSQL, Args: []any{from, to, m.quizToday()}}}
 }
 
 func quizPathID(r *http.Request) (int64, error) {

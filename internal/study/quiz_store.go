@@ -276,16 +276,12 @@ func quizRoster(ctx context.Context, q db.Querier) ([]quizRosterEntry, error) {
 	return out, rows.Err()
 }
 
-// quizzesHeld counts published quizzes whose last day to start an attempt
-// lies in [from, to] and has passed by today (figure quizzes_held).
-func quizzesHeld(ctx context.Context, q db.Querier, from, to, today string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_quizzes WHERE published = TRUE
+// quizzesHeldSQL counts published quizzes whose last day to start lies in
+// [?, ?] and before today (?).
+const quizzesHeldSQL = `SELECT COUNT(*) FROM study_quizzes WHERE published = TRUE
 		AND (CASE WHEN makeup_to <> '' THEN makeup_to ELSE closes_on END) >= ?
 		AND (CASE WHEN makeup_to <> '' THEN makeup_to ELSE closes_on END) <= ?
-		AND (CASE WHEN makeup_to <> '' THEN makeup_to ELSE closes_on END) < ?`, from, to, today).Scan(&n)
-	return n, err
-}
+		AND (CASE WHEN makeup_to <> '' THEN makeup_to ELSE closes_on END) < ?`
 
 // quizArticleExists checks a choice's article (the column part's table).
 func quizArticleExists(ctx context.Context, q db.Querier, id int64) (bool, error) {
