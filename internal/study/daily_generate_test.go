@@ -15,19 +15,7 @@ import (
 func TestGenerateCheckins(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *testEnv) {
 		ctx := context.Background()
-		var persons []int64
-		rows, err := e.DB.R.QueryContext(ctx, `SELECT id FROM people ORDER BY id`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			persons = append(persons, id)
-		}
-		rows.Close()
+		persons := e.personIDs(t)
 		from, to := "2022-02-26", "2022-03-07" // across a month end, 10 days
 		n, err := GenerateCheckins(ctx, e.DB, persons, from, to, 80, 7)
 		if err != nil {
@@ -85,4 +73,26 @@ func TestGenerateRanges(t *testing.T) {
 			t.Errorf("generateRanges(%v, %d) = %v, want %v", c.in, c.size, got, c.want)
 		}
 	}
+}
+
+// personIDs lists every person of the directory's demo, by id.
+func (e *testEnv) personIDs(t *testing.T) []int64 {
+	t.Helper()
+	rows, err := e.DB.R.QueryContext(context.Background(), `SELECT id FROM people ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

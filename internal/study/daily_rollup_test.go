@@ -238,19 +238,7 @@ func BenchmarkCheckIn(b *testing.B) {
 func TestRollupCompact(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *testEnv) {
 		ctx := context.Background()
-		var persons []int64
-		rows, err := e.DB.R.QueryContext(ctx, `SELECT id FROM people ORDER BY id`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			persons = append(persons, id)
-		}
-		rows.Close()
+		persons := e.personIDs(t)
 		from, today := "2022-03-01", "2022-03-05"
 		// Generate without the generator's own compaction: seed shard rows
 		// by rebuilding the rollups from the rows.

@@ -175,28 +175,7 @@ func (b *Batcher[In, Out]) run() {
 				}
 			}
 		}
-		// Take what is already queued, then wait out the window for more.
-		timer.Reset(GroupWindow)
-	collect:
-		for len(batch) < GroupMax {
-			select {
-			case c := <-b.in:
-				batch = append(batch, c)
-			default:
-				select {
-				case c := <-b.in:
-					batch = append(batch, c)
-				case <-timer.C:
-					break collect
-				}
-			}
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
+		batch = collectBatch(b.in, batch, timer)
 		ins = ins[:0]
 		for _, c := range batch {
 			ins = append(ins, c.in)

@@ -20,25 +20,5 @@ func (d *DB) InSharedTx(ctx context.Context, fn func(ctx context.Context, tx *Tx
 		return d.InGroupTx(ctx, fn)
 	}
 	// The queueing of InGroupTx, for PostgreSQL.
-	g := d.groupWriter()
-	c := &groupCall{ctx: context.WithoutCancel(ctx), fn: fn, done: make(chan error, 1)}
-	g.mu.RLock()
-	if g.closed {
-		g.mu.RUnlock()
-		return ErrGroupClosed
-	}
-	select {
-	case g.in <- c:
-		g.mu.RUnlock()
-	case <-ctx.Done():
-		g.mu.RUnlock()
-		return ctx.Err()
-	}
-	err := <-c.done
-	if err == nil {
-		for _, f := range c.after {
-			f()
-		}
-	}
-	return err
+	return d.enqueueGroup(ctx, fn)
 }
