@@ -260,6 +260,11 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	defer stopBG()
 	go a.Scheduler.Run(bg, 15*time.Second)
 	go a.Queue.Work(bg, 2*time.Second)
+	go func() {
+		if err := a.Auth.WarmTokens(bg); err != nil && bg.Err() == nil {
+			a.Cfg.Log.Warn("token cache warm-up failed; tokens resolve one by one", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"zhongshu/internal/platform/audit"
@@ -31,6 +32,9 @@ type Service struct {
 	DB    *db.DB
 	Audit *audit.Log
 	Clock clock.Clock
+
+	tcOnce sync.Once
+	tc     *tokenCache // resolved API tokens (tokencache.go)
 }
 
 // User is an account as shown to sysadmin and secadmin.
@@ -182,6 +186,7 @@ func (s *Service) SetGrants(ctx context.Context, uid int64, gs []Grant) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = ?`, uid); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokenCache().invalidate) // the new rights apply to tokens at once
 		if err := insertGrants(ctx, tx, uid, gs); err != nil {
 			return err
 		}
@@ -392,6 +397,7 @@ func (s *Service) SetLocked(ctx context.Context, uid int64, lock bool) error {
 		if err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokenCache().invalidate) // tokens follow the account at once
 		if lock {
 			// An administrative lock lasts until unlocked: model it as disabled.
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = TRUE WHERE id = ?`, uid); err != nil {

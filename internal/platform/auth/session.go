@@ -83,6 +83,7 @@ func (s *Service) Login(ctx context.Context, username, pw, ip, ua string) (*Prin
 				if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_count = 0, failed_since = NULL, locked_until = ? WHERE id = ?`, until, u.ID); err != nil {
 					return err
 				}
+				tx.AfterCommit(s.tokenCache().invalidate) // the account's tokens stop at once
 				outErr = lockedErr(until)
 				return s.Audit.Record(ctx, audit.Entry{UserID: u.ID, Username: u.Username, IP: ip, Action: "account.lockout", Result: audit.OK,
 					Detail: fmt.Sprintf("%d failed logins within %d min; locked %d min", count, pol.LockWindowMin, pol.LockMinutes)})
@@ -259,20 +260,31 @@ func (s *Service) CreateToken(ctx context.Context, uid int64, name string, ttl t
 // tokenQuery resolves a bearer token with its account and grants in one
 // indexed query (token_hash is UNIQUE; user_roles is keyed by user_id): one
 // row per grant, or one row with NULL grant columns for an account without
-// any. Nothing is cached between requests, so a revoked or expired token,
-// a disabled or locked account and a changed grant count on the very next
-// request.
+// any. Its answer is kept until the auth epoch moves (tokencache.go).
 const tokenQuery = `SELECT t.expires_at, t.revoked_at, u.id, u.username, u.display_name, COALESCE(u.person_id, 0), u.disabled, u.locked_until,
 	r.role, r.scope_kind, r.scope_id
 	FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN user_roles r ON r.user_id = u.id
 	WHERE t.token_hash = ? ORDER BY r.role, r.scope_kind, r.scope_id`
 
-// AuthenticateToken resolves a bearer token.
+// AuthenticateToken resolves a bearer token, from this node's cache of
+// resolved tokens when the auth epoch has not moved since (tokencache.go).
 func (s *Service) AuthenticateToken(ctx context.Context, tok string) (*Principal, error) {
 	if !strings.HasPrefix(tok, "zs_") || len(tok) > 100 {
 		return nil, nil
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, tokenQuery, hashToken(tok))
+	h := hashToken(tok)
+	k := keyOf(h)
+	c := s.tokenCache()
+	now := s.Clock.Now()
+	q := s.DB.Q(ctx)
+	if err := c.sync(ctx, q, now); err != nil {
+		return nil, err
+	}
+	epoch := c.epoch.Load() // before the query: a change meanwhile voids the entry
+	if e := c.get(k); e != nil {
+		return e.principal(now), nil
+	}
+	rows, err := q.QueryContext(ctx, tokenQuery, h)
 	if err != nil {
 		return nil, err
 	}
@@ -300,16 +312,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, tok string) (*Principal
 		return nil, err
 	}
 	if p == nil {
-		return nil, nil
+		return nil, nil // unknown tokens are not cached
 	}
-	now := s.Clock.Now()
-	if revoked.Valid || (exp.Valid && now.After(exp.Time)) {
-		return nil, nil
-	}
-	if disabled || (locked.Valid && locked.Time.After(now)) {
-		return nil, nil
-	}
-	return p, nil
+	e := entryOf(p, exp, locked, revoked.Valid || disabled, epoch)
+	c.put(k, e)
+	return e.principal(now), nil
 }
 
 // grantCols is the LEFT JOINed grant of a row of tokenQuery or
