@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -47,7 +48,7 @@ func (m *Module) checkinBatcher() *db.Batcher[checkinItem, CheckinResult] {
 // Chunk bounds of the multi-row statements (powers of two; see db.Chunks):
 // rows × columns stays far under both stores' bound-parameter limits.
 const (
-	checkinChunk = 128 // 5 columns
+	checkinChunk = 128 // 6 columns
 	headChunk    = 128 // 4 columns; 1 for the lookups
 	pointsChunk  = 128 // 14 columns
 )
@@ -90,8 +91,12 @@ func (m *Module) checkinBatch(ctx context.Context, tx *db.Tx, ins []checkinItem,
 		}
 		cand = append(cand, i)
 	}
+	streaks := make([]int, len(ins)) // the candidates' streaks, should their row be new
+	if err := m.checkinStreaks(ctx, tx, ins, cand, streaks); err != nil {
+		return err
+	}
 	ids := make([]int64, len(ins)) // the new row's id for items that inserted one
-	if err := checkinInsertMany(ctx, tx, ins, cand, ids); err != nil {
+	if err := checkinInsertMany(ctx, tx, ins, cand, streaks, ids); err != nil {
 		return err
 	}
 	fresh := cand[:0]
@@ -103,6 +108,9 @@ func (m *Module) checkinBatch(ctx context.Context, tx *db.Tx, ins []checkinItem,
 	if len(fresh) > 0 {
 		if err := m.checkinAwardsMany(ctx, tx, ins, fresh, ids, outs); err != nil {
 			return err
+		}
+		for _, i := range fresh {
+			outs[i].Streak = streaks[i]
 		}
 	}
 	// Everything else, one by one, after the bulk work: repeats, upgrades,
@@ -124,6 +132,20 @@ func (m *Module) checkinBatch(ctx context.Context, tx *db.Tx, ins []checkinItem,
 		return dailyRollupAddMany(ctx, tx, ins, fresh)
 	}
 	return nil
+}
+
+// batchChunks splits n rows of a batch for its statements: on SQLite into
+// power-of-two chunks of at most max (a few statement texts, each prepared
+// once on the writer); on PostgreSQL, which takes the rows as arrays, into
+// one.
+func batchChunks(tx *db.Tx, n, max int) []int {
+	if tx.Dialect == db.Postgres {
+		if n == 0 {
+			return nil
+		}
+		return []int{n}
+	}
+	return db.Chunks(n, max)
 }
 
 func cmpInt64(a, b int64) int {
@@ -149,25 +171,123 @@ func checkinBulkRules(it *checkinItem) bool {
 	return true
 }
 
+// checkinStreaks sets streaks[i] for each candidate: the streak its row
+// will record if it is new — one more than yesterday's row's, or 1 when
+// there is none. One read of yesterday's rows for the batch (the index on
+// (day, person_id)); a yesterday's row without a recorded streak (older
+// data, generated history) is counted once, here.
+func (m *Module) checkinStreaks(ctx context.Context, tx *db.Tx, ins []checkinItem, cand []int, streaks []int) error {
+	// cand is sorted by person, then day: a batch is one day but for the
+	// minutes around midnight, so group by day.
+	byDay := map[string][]int{}
+	for _, i := range cand {
+		byDay[ins[i].day] = append(byDay[ins[i].day], i)
+	}
+	args := make([]any, 0, 1+min(len(cand), checkinChunk))
+	for day, idx := range byDay {
+		prev := map[int64]sql.NullInt64{}
+		yesterday := dailyAddDays(day, -1)
+		at := 0
+		for _, n := range batchChunks(tx, len(idx), checkinChunk) {
+			part := idx[at : at+n]
+			at += n
+			var rows *sql.Rows
+			var err error
+			if tx.Dialect == db.Postgres {
+				people := make([]int64, len(part))
+				for k, i := range part {
+					people[k] = ins[i].person
+				}
+				rows, err = tx.QueryContext(ctx, `SELECT person_id, streak FROM study_checkins WHERE day = ? AND person_id = ANY(?::bigint[])`, yesterday, people)
+			} else {
+				args = append(args[:0], yesterday)
+				for _, i := range part {
+					args = append(args, ins[i].person)
+				}
+				rows, err = tx.QueryCached(ctx, `SELECT person_id, streak FROM study_checkins WHERE day = ? AND person_id IN (`+db.Params(n)+`)`, args...)
+			}
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var p int64
+				var s sql.NullInt64
+				if err := rows.Scan(&p, &s); err != nil {
+					rows.Close()
+					return err
+				}
+				prev[p] = s
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		for _, i := range idx {
+			s, ok := prev[ins[i].person]
+			switch {
+			case !ok:
+				streaks[i] = 1
+			case s.Valid:
+				streaks[i] = min(int(s.Int64)+1, dailyStreakMax)
+			default:
+				n, err := m.dailyStreakOf(ctx, tx, ins[i].person, yesterday)
+				if err != nil {
+					return err
+				}
+				streaks[i] = min(n+1, dailyStreakMax)
+			}
+		}
+	}
+	return nil
+}
+
 // checkinInsertMany inserts the candidates' rows, skipping those whose row
 // exists, and sets ids[i] for each row inserted.
-func checkinInsertMany(ctx context.Context, tx *db.Tx, ins []checkinItem, cand []int, ids []int64) error {
-	args := make([]any, 0, 5*min(len(cand), checkinChunk))
+func checkinInsertMany(ctx context.Context, tx *db.Tx, ins []checkinItem, cand []int, streaks []int, ids []int64) error {
+	args := make([]any, 0, 6*min(len(cand), checkinChunk))
 	at := 0
-	for _, n := range db.Chunks(len(cand), checkinChunk) {
+	for _, n := range batchChunks(tx, len(cand), checkinChunk) {
 		part := cand[at : at+n]
 		at += n
-		args = args[:0]
-		for _, i := range part {
-			it := &ins[i]
-			var recited any
-			if it.mode == CheckinRecite {
-				recited = it.now
+		var rows *sql.Rows
+		var err error
+		if tx.Dialect == db.Postgres {
+			// One statement whatever the batch's size: arrays, not a
+			// VALUES list per size (each a statement to parse and plan).
+			var c struct {
+				person  []int64
+				day     []string
+				mode    []string
+				created []time.Time
+				recited []*time.Time
+				streak  []int32
 			}
-			args = append(args, it.person, it.day, it.mode, it.now, recited)
+			for _, i := range part {
+				it := &ins[i]
+				var recited *time.Time
+				if it.mode == CheckinRecite {
+					recited = &it.now
+				}
+				c.person, c.day, c.mode = append(c.person, it.person), append(c.day, it.day), append(c.mode, it.mode)
+				c.created, c.recited, c.streak = append(c.created, it.now), append(c.recited, recited), append(c.streak, int32(streaks[i]))
+			}
+			rows, err = tx.QueryContext(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak)
+				SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::int[])
+				ON CONFLICT (person_id, day) DO NOTHING RETURNING id, person_id, day`, c.person, c.day, c.mode, c.created, c.recited, c.streak)
+		} else {
+			args = args[:0]
+			for _, i := range part {
+				it := &ins[i]
+				var recited any
+				if it.mode == CheckinRecite {
+					recited = it.now
+				}
+				args = append(args, it.person, it.day, it.mode, it.now, recited, streaks[i])
+			}
+			rows, err = tx.QueryCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak) VALUES `+db.Values(6, n)+`
+				ON CONFLICT (person_id, day) DO NOTHING RETURNING id, person_id, day`, args...)
 		}
-		rows, err := tx.QueryCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES `+db.Values(5, n)+`
-			ON CONFLICT (person_id, day) DO NOTHING RETURNING id, person_id, day`, args...)
 		if err != nil {
 			return err
 		}
@@ -251,6 +371,13 @@ func (m *Module) checkinAwardsMany(ctx context.Context, tx *db.Tx, ins []checkin
 		return err
 	}
 	now := m.Clock.Now()
+	if tx.Dialect == db.Postgres {
+		ps := make([]pointsPayload, len(entries))
+		for i, e := range entries {
+			ps[i] = e.p
+		}
+		return m.checkinAwardsArrays(ctx, tx, ps, people, heads, now)
+	}
 	args := make([]any, 0, 14*min(len(entries), pointsChunk))
 	headArgs := make([]any, 0, 4*len(people))
 	at := 0
@@ -288,6 +415,45 @@ func (m *Module) checkinAwardsMany(ctx context.Context, tx *db.Tx, ins []checkin
 	return nil
 }
 
+// checkinAwardsArrays is checkinAwardsMany's writing on PostgreSQL: the
+// entries and the moved heads as arrays, one statement each whatever the
+// batch's size (the same links and hashes as the VALUES lists).
+func (m *Module) checkinAwardsArrays(ctx context.Context, tx *db.Tx, entries []pointsPayload, people []int64, heads map[int64]chain.Link, now time.Time) error {
+	var c struct {
+		person, refID, seq                       []int64
+		points                                   []int32
+		day, activity, refType, ruleFrom, reason []string
+		created                                  []time.Time
+		prev, hash, mac                          []string
+	}
+	for _, p := range entries {
+		h := heads[p.Person]
+		h.Seq++
+		p.Seq = h.Seq
+		hash := chain.Hash(h.Hash, p.bytes())
+		mac := chain.MAC(m.Seal, hash)
+		c.person, c.day, c.activity, c.points = append(c.person, p.Person), append(c.day, p.Day), append(c.activity, p.Activity), append(c.points, int32(p.Points))
+		c.refType, c.refID, c.ruleFrom, c.reason = append(c.refType, p.RefType), append(c.refID, p.RefID), append(c.ruleFrom, p.RuleFrom), append(c.reason, p.Reason)
+		c.created, c.seq, c.prev, c.hash, c.mac = append(c.created, now), append(c.seq, h.Seq), append(c.prev, h.Hash), append(c.hash, hash), append(c.mac, mac)
+		h.Hash, h.MAC = hash, mac
+		heads[p.Person] = h
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO study_points (person_id, day, activity, points, ref_type, ref_id, rule_from, reason, created_at, seq, prev_hash, hash, mac)
+		SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[], ?::text[])`,
+		c.person, c.day, c.activity, c.points, c.refType, c.refID, c.ruleFrom, c.reason, c.created, c.seq, c.prev, c.hash, c.mac); err != nil {
+		return err
+	}
+	names, seqs := make([]string, len(people)), make([]int64, len(people))
+	hashes, macs := make([]string, len(people)), make([]string, len(people))
+	for i, p := range people {
+		h := heads[p]
+		names[i], seqs[i], hashes[i], macs[i] = pointsChain(p), h.Seq, h.Hash, h.MAC
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE chain_heads h SET seq = v.seq, hash = v.hash, mac = v.mac
+		FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS v(chain, seq, hash, mac) WHERE h.chain = v.chain`, names, seqs, hashes, macs)
+	return err
+}
+
 // pointsHeadsLocked reads the points-chain heads of people (sorted,
 // distinct), a missing head as seq 0. On PostgreSQL the heads are locked
 // FOR UPDATE in name order (every batch locks in that order), and a
@@ -314,17 +480,8 @@ func pointsHeadsLocked(ctx context.Context, tx *db.Tx, people []int64) (map[int6
 			missing = append(missing, n)
 		}
 	}
-	args := make([]any, 0, min(len(missing), headChunk))
-	at := 0
-	for _, n := range db.Chunks(len(missing), headChunk) {
-		args = args[:0]
-		for _, name := range missing[at : at+n] {
-			args = append(args, name, 0, "", "")
-		}
-		at += n
-		if _, err := tx.ExecCached(ctx, `INSERT INTO chain_heads (chain, seq, hash, mac) VALUES `+db.Values(4, n)+` ON CONFLICT (chain) DO NOTHING`, args...); err != nil {
-			return nil, err
-		}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO chain_heads (chain, seq, hash, mac) SELECT unnest(?::text[]), 0, '', '' ON CONFLICT (chain) DO NOTHING`, missing); err != nil {
+		return nil, err
 	}
 	if err := pointsHeadsRead(ctx, tx, missing, heads); err != nil {
 		return nil, err
@@ -348,13 +505,19 @@ func pointsHeadsRead(ctx context.Context, tx *db.Tx, names []string, heads map[i
 	}
 	args := make([]any, 0, min(len(names), headChunk))
 	at := 0
-	for _, n := range db.Chunks(len(names), headChunk) {
-		args = args[:0]
-		for _, name := range names[at : at+n] {
-			args = append(args, name)
+	for _, n := range batchChunks(tx, len(names), headChunk) {
+		var rows *sql.Rows
+		var err error
+		if tx.Dialect == db.Postgres {
+			rows, err = tx.QueryContext(ctx, `SELECT chain, seq, hash FROM chain_heads WHERE chain = ANY(?::text[])`+lock, names[at:at+n])
+		} else {
+			args = args[:0]
+			for _, name := range names[at : at+n] {
+				args = append(args, name)
+			}
+			rows, err = tx.QueryCached(ctx, `SELECT chain, seq, hash FROM chain_heads WHERE chain IN `+db.Values(n, 1)+lock, args...)
 		}
 		at += n
-		rows, err := tx.QueryCached(ctx, `SELECT chain, seq, hash FROM chain_heads WHERE chain IN `+db.Values(n, 1)+lock, args...)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -347,4 +348,74 @@ func BenchmarkCheckinBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*64), "ns/check-in")
+}
+
+// A check-in records its streak (migration 009): after history without a
+// recorded streak (older rows, generated data) it is counted once; after a
+// recorded one it is yesterday's plus one. Either way it equals
+// CheckinStreak, on the answer and on the row, for the bulk path and the
+// one-by-one path alike.
+func TestRecordedStreak(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *testEnv) {
+		ctx := context.Background()
+		ps := e.memberPrincipals(t, 5)
+		today := "2021-12-20"
+		hist := [][]int{
+			{},               // none
+			{1, 2, 3},        // three days up to yesterday
+			{2, 3},           // a gap yesterday
+			rangeDays(1, 45), // 44 days, over a page of the walk
+			{1},              // yesterday only
+		}
+		days := map[int64][]string{}
+		for i, h := range hist {
+			for _, back := range h {
+				d := dailyAddDays(today, -back)
+				days[ps[i].PersonID] = append(days[ps[i].PersonID], d)
+				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_sentences (day, text, source, key_phrases, created_at, updated_at) VALUES (?, 'x', 'y', '[]', ?, ?) ON CONFLICT (day) DO NOTHING`), d, e.Clock.Now(), e.Clock.Now()); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_checkins (person_id, day, mode, created_at) VALUES (?, ?, 'read', ?)`), ps[i].PersonID, d, e.Clock.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		stored := func(person int64, day string) int {
+			var s sql.NullInt64
+			if err := e.DB.W.QueryRowContext(ctx, e.DB.Rebind(`SELECT streak FROM study_checkins WHERE person_id = ? AND day = ?`), person, day).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			return int(s.Int64)
+		}
+		for k, day := range []string{today, dailyAddDays(today, 1), dailyAddDays(today, 3)} {
+			e.schedule(t, day, "为人民服务。", "人民")
+			e.Clock.Set(zoneAt(day, 9, 0))
+			for i, p := range ps {
+				days[p.PersonID] = append(days[p.PersonID], day)
+				want := CheckinStreak(days[p.PersonID], day)
+				var r *CheckinResult
+				var err error
+				if i%2 == 0 { // the batch's bulk path
+					r, err = e.M.CheckIn(ctx, p, CheckinInput{Mode: CheckinRead})
+				} else { // the one-by-one path
+					var out CheckinResult
+					err = e.DB.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+						dd, err := e.M.dailyDayOf(ctx, day)
+						if err != nil {
+							return err
+						}
+						out, err = e.M.checkinOne(ctx, tx, &checkinItem{person: p.PersonID, day: day, mode: CheckinRead, now: e.Clock.Now(), read: dd.read, recite: dd.recite})
+						return err
+					})
+					r = &out
+				}
+				if err != nil || !r.New {
+					t.Fatalf("day %d member %d: %v %+v", k, i, err, r)
+				}
+				if r.Streak != want || stored(p.PersonID, day) != want {
+					t.Errorf("day %d member %d (%v): answered %d, stored %d, want %d", k, i, hist[i], r.Streak, stored(p.PersonID, day), want)
+				}
+			}
+		}
+	})
 }

@@ -83,6 +83,10 @@ func dailyCheckinMode(ctx context.Context, q db.Querier, person int64, day strin
 // shows as this many days.
 const dailyStreakLookback = 800
 
+// dailyStreakMax is the longest streak reported: what dailyStreakOf can
+// count within its lookback (a recorded streak stops growing there too).
+const dailyStreakMax = dailyStreakLookback + 1
+
 // dailyStreakPage is how many days one read of a streak fetches.
 const dailyStreakPage = 32
 
@@ -237,8 +241,10 @@ func (m *Module) CheckIn(ctx context.Context, p *auth.Principal, in CheckinInput
 		return nil, err
 	}
 	res := &out
-	if res.Streak, err = m.dailyStreakOf(ctx, m.DB.Q(ctx), p.PersonID, day); err != nil {
-		return nil, err
+	if res.Streak == 0 { // not a new row of the batch's bulk path: count it
+		if res.Streak, err = m.dailyStreakOf(ctx, m.DB.Q(ctx), p.PersonID, day); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
@@ -254,9 +260,16 @@ func (m *Module) checkinOne(ctx context.Context, tx *db.Tx, it *checkinItem) (Ch
 		recited = it.now
 	}
 	insert := func() (int64, error) {
+		streak := []int{0}
+		if err := m.checkinStreaks(ctx, tx, []checkinItem{*it}, []int{0}, streak); err != nil {
+			return 0, err
+		}
 		var id int64
-		err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, it.person, day, it.mode, it.now, recited).Scan(&id)
+		err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, it.person, day, it.mode, it.now, recited, streak[0]).Scan(&id)
+		if err == nil {
+			res.Streak = streak[0]
+		}
 		return id, err
 	}
 	newCheckin := func(id int64) (CheckinResult, error) {

