@@ -90,6 +90,15 @@ func (m *Module) saveDemandFiles(ctx context.Context, tx *db.Tx, id int64, files
 	return out, nil
 }
 
+// filesOf is demandFiles of d, without a query when demandByID counted
+// none.
+func (m *Module) filesOf(ctx context.Context, d *Demand) ([]DemandFile, error) {
+	if d.filesCounted && d.nFiles == 0 {
+		return []DemandFile{}, nil
+	}
+	return m.demandFiles(ctx, d.ID)
+}
+
 func (m *Module) demandFiles(ctx context.Context, id int64) ([]DemandFile, error) {
 	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT id, name, content_type, size FROM demand_files WHERE demand_id = ? ORDER BY id`, id)
 	if err != nil {
@@ -129,7 +138,7 @@ func (m *Module) serveDemandFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := m.demandFor(r.Context(), p, demandID); err != nil {
+	if _, _, err := m.demandFor(r.Context(), p, demandID, false); err != nil {
 		return err
 	}
 	if err := m.Audit.Record(r.Context(), audit.Entry{Action: "express.demand.file_read", ObjectType: "demand_file", ObjectID: fmt.Sprint(id), Detail: fmt.Sprintf("demand %d", demandID)}); err != nil {

@@ -143,11 +143,29 @@ func checkTransition(a actorRoles, f demandFacts, to string) error {
 	return nil
 }
 
+// mayTransition is checkTransition(a, f, to) == nil without building the
+// refusal's message: allowedTransitions asks it of every transition on
+// every answer, and the messages of the refused ones were most of its
+// cost (issue 8). TestMayTransitionMatchesCheck keeps the two in step.
+func mayTransition(a actorRoles, f demandFacts, to string) bool {
+	rule, ok := transitionRules[to]
+	if !ok || !rule.who(a) || !slices.Contains(rule.from, f.State) {
+		return false
+	}
+	switch to {
+	case TrReopened:
+		return f.Rating == "unsatisfied" && !f.Reopened
+	case TrExtended:
+		return f.Complex && !f.Extended
+	}
+	return true
+}
+
 // allowedTransitions lists the transitions the actor may make now.
 func allowedTransitions(a actorRoles, f demandFacts) []string {
 	out := []string{}
 	for _, to := range demandTransitions {
-		if checkTransition(a, f, to) == nil {
+		if mayTransition(a, f, to) {
 			out = append(out, to)
 		}
 	}

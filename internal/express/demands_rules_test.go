@@ -100,3 +100,29 @@ func TestDeadlineOverdueRules7(t *testing.T) {
 		}
 	}
 }
+
+// mayTransition answers as checkTransition does (nil ⇔ true) for every
+// combination of the actor's roles, the demand's facts and the transition,
+// known or not.
+func TestMayTransitionMatchesCheck(t *testing.T) {
+	n := 0
+	for roles := 0; roles < 1<<5; roles++ {
+		a := actorRoles{Office: roles&1 != 0, Lead: roles&2 != 0, Helper: roles&4 != 0, Contact: roles&8 != 0, Liaison: roles&16 != 0}
+		for _, st := range append(slices.Clone(demandStates), "unknown") {
+			for flags := 0; flags < 1<<3; flags++ {
+				for _, rating := range []string{"", "satisfied", "basically", "unsatisfied"} {
+					f := demandFacts{State: st, Complex: flags&1 != 0, Extended: flags&2 != 0, Reopened: flags&4 != 0, Rating: rating}
+					for _, to := range append(slices.Clone(demandTransitions), "raised", "bogus") {
+						if got, want := mayTransition(a, f, to), checkTransition(a, f, to) == nil; got != want {
+							t.Errorf("%s by %+v on %+v: mayTransition %t, checkTransition allows %t", to, a, f, got, want)
+						}
+						n++
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no case")
+	}
+}

@@ -31,6 +31,10 @@ type DemandEvent struct {
 	Source       string
 	RaisedBy     int64  // person id of whoever raised it
 	Day          string // zone day of the event
+	// raiserLiaison, when set, says whether RaisedBy is a liaison assigned
+	// to the enterprise, read by the raise before its transaction so that
+	// the shared writer need not (issue 8); nil: the listener reads it.
+	raiserLiaison *bool
 }
 
 // Earning is a record that earns a liaison points (RULES.md §8): Kind is a

@@ -164,9 +164,17 @@ func earnPoints(m *Module, ctx context.Context, e Earning) error {
 func demandPoints(m *Module, ctx context.Context, ev DemandEvent) error {
 	switch ev.Kind {
 	case "raised":
-		ok, err := m.liaisonOf(ctx, ev.RaisedBy, ev.EnterpriseID)
-		if err != nil || !ok {
-			return err
+		ok := false
+		if ev.raiserLiaison != nil {
+			ok = *ev.raiserLiaison
+		} else {
+			var err error
+			if ok, err = m.liaisonOf(ctx, ev.RaisedBy, ev.EnterpriseID); err != nil {
+				return err
+			}
+		}
+		if !ok {
+			return nil
 		}
 		e := Earning{PersonID: ev.RaisedBy, Kind: KindDemandRaised, RefType: "demand", RefID: ev.DemandID, EnterpriseID: ev.EnterpriseID, Day: ev.Day}
 		if err := m.earn(ctx, e); err != nil {
