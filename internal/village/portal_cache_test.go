@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"zhongshu/internal/platform/db"
 )
 
@@ -166,7 +168,12 @@ func TestServePublicGzip(t *testing.T) {
 	if plain.Body.String() != page || plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("Content-Length") != strconv.Itoa(len(page)) {
 		t.Fatalf("plain: %v", plain.Header())
 	}
-	w := get("Accept-Encoding", "gzip, deflate, br")
+	if w := get("Accept-Encoding", "gzip, deflate, br"); w.Header().Get("Content-Encoding") != "br" || w.Header().Get("Content-Length") != strconv.Itoa(w.Body.Len()) {
+		t.Fatalf("br: %v", w.Header())
+	} else if b, _ := io.ReadAll(brotli.NewReader(w.Body)); string(b) != page {
+		t.Fatal("br body differs")
+	}
+	w := get("Accept-Encoding", "gzip, deflate")
 	if w.Header().Get("Content-Encoding") != "gzip" || w.Header().Get("Content-Length") != strconv.Itoa(w.Body.Len()) || w.Body.Len() >= len(page) {
 		t.Fatalf("gzip: %v, %d bytes", w.Header(), w.Body.Len())
 	}

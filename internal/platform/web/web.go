@@ -166,7 +166,11 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // their capacity is their length, so a later Add appends to a copy and
 // Set replaces the slice: no response can change another's.
 var (
-	hdrCSP         = []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"}
+	// style-src and script-src are not spelled out: without them both
+	// fall back to default-src 'self', the same policy in 38 fewer bytes
+	// on every response (a cached portal page answers in one write only
+	// while headers and body fit net/http's 4 KB buffer).
+	hdrCSP         = []string{"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"}
 	hdrNosniff     = []string{"nosniff"}
 	hdrDeny        = []string{"DENY"}
 	hdrReferrer    = []string{"same-origin"}
