@@ -25,7 +25,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tuneGC(os.Getenv)
 	log, logBuf := bufferedLogger(stderr)
 	defer logBuf.Close()
-	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: log, PublicURL: *publicURL})
+	a, err := app.Open(ctx, app.Config{DB: sf.db, KeyFile: sf.key, Addr: *addr, TrustedProxies: proxies, Log: log, AccessLog: logBuf, PublicURL: *publicURL})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -39,8 +40,11 @@ type Config struct {
 	Clock          clock.Clock
 	TrustedProxies []string
 	Log            *slog.Logger
-	Demo           bool
-	PublicURL      string // https://… printed into QR codes; "" = the request's own address
+	// AccessLog takes the access log's lines directly when set (serve:
+	// the buffered log behind Log); otherwise they go through Log.
+	AccessLog io.Writer
+	Demo      bool
+	PublicURL string // https://… printed into QR codes; "" = the request's own address
 }
 
 // Sources lists every module's migrations in the order they run.
@@ -228,7 +232,7 @@ func (a *App) Handler() http.Handler {
 // Routes builds the handler and returns the router too (for route tests).
 func (a *App) Routes() (http.Handler, *web.Router) {
 	mux := web.NewRouter()
-	s := &web.Server{Mux: mux, Auth: a.Auth, Views: a.Views, Log: a.Cfg.Log, Metrics: a.Metrics, TrustedProxies: a.Cfg.TrustedProxies,
+	s := &web.Server{Mux: mux, Auth: a.Auth, Views: a.Views, Log: a.Cfg.Log, AccessLog: a.Cfg.AccessLog, Metrics: a.Metrics, TrustedProxies: a.Cfg.TrustedProxies,
 		Ready: func(ctx context.Context) error { return a.DB.R.PingContext(ctx) }}
 	s.Health()
 	a.Admin.Routes(mux)
