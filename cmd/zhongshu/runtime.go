@@ -15,15 +15,20 @@ import (
 // second under load and took about a tenth of serve's CPU. GOGC=200 halves
 // that (portal: ≈ 31 → 28 µs of CPU per request). The soft limit keeps
 // the heap — password hashes in flight included, 19 MiB each — within the
-// 150 MB of resident memory the issue allows (the rest is the binary and
-// the runtime): near it the collector runs sooner instead of letting the
-// heap grow to three times what was live. A workload whose live heap
+// 150 MB of resident memory the issue allows: near it the collector runs
+// sooner instead of letting the heap grow to three times what was live.
+// The rest of the resident memory is the binary, the runtime and SQLite's
+// own allocations (≈ 40 MB under the check-in burst), so the limit is
+// 80 MiB: after the 20,000-member burst and 256 password sign-ins on top,
+// serve peaked at 126 MB with it and at 146–150 MB with 100 MiB, at the
+// same throughput (64 MiB: 110 MB, but a city's live heap — 50,000
+// resolved tokens, templates, caches — would keep the collector busy). A workload whose live heap
 // exceeds the limit is slowed, not stopped: the runtime caps the
 // collector's share of CPU at one half. An operator who sets GOGC or
 // GOMEMLIMIT keeps full control: then neither default applies.
 const (
 	serveGCPercent   = 200
-	serveMemoryLimit = 100 << 20
+	serveMemoryLimit = 80 << 20
 )
 
 // tuneGC applies the serve defaults unless the environment sets either

@@ -299,3 +299,23 @@ func TestTokenCacheWarm(t *testing.T) {
 		}
 	})
 }
+
+// A full cache takes a new entry in place of an arbitrary one: it stays
+// within its bound and keeps what it holds useful (it does not start again
+// empty).
+func TestTokenCacheBound(t *testing.T) {
+	defer func(n int) { tokenCacheMax = n }(tokenCacheMax)
+	tokenCacheMax = 3
+	c := &tokenCache{m: map[tokenKey]*tokenEntry{}}
+	for i := range 10 {
+		var k tokenKey
+		k[0] = byte(i)
+		c.put(k, &tokenEntry{user: int64(i)})
+		if len(c.m) > 3 || c.get(k) == nil {
+			t.Fatalf("after %d puts: %d entries, newest present %v", i+1, len(c.m), c.get(k) != nil)
+		}
+	}
+	if len(c.m) != 3 {
+		t.Fatalf("%d entries, want 3", len(c.m))
+	}
+}

@@ -43,9 +43,10 @@ import (
 // replica, the CLI, hand-written SQL) can go unseen by its token cache.
 const TokenEpochPoll = 500 * time.Millisecond
 
-// tokenCacheMax bounds the cache: beyond it the cache starts again empty
-// (a zone has tens of thousands of members; an entry is about 200 bytes).
-const tokenCacheMax = 50000
+// tokenCacheMax bounds the cache (a zone has tens of thousands of members;
+// an entry is about 200 bytes): when it is full, a new entry takes the
+// place of an arbitrary one.
+var tokenCacheMax = 50000 // a variable for the test of the bound
 
 // tokenEntry is a resolved token, kept small (every member of a zone has
 // one): times as Unix nanoseconds, zero for none.
@@ -138,7 +139,10 @@ func (c *tokenCache) put(k tokenKey, e *tokenEntry) {
 	c.mu.Lock()
 	if e.epoch == c.epoch.Load() {
 		if len(c.m) >= tokenCacheMax {
-			clear(c.m)
+			for old := range c.m { // full: one entry out, an arbitrary one
+				delete(c.m, old)
+				break
+			}
 		}
 		c.m[k] = e
 	}
