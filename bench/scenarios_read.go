@@ -85,6 +85,15 @@ func scenarioPortal(ctx context.Context, fx *fixture) error {
 	// it reads and discards the bytes.
 	encodings := []struct{ name, header string }{{"compressed, as browsers ask", browserEncodings}, {"uncompressed", ""}}
 	for k := 0; k < cfg.Repeat; k++ {
+		// Each round against its own baseline, measured just before it: a
+		// shared machine's speed drifts over minutes, and a ratio should
+		// compare runs that saw the same machine.
+		if k > 0 {
+			if hello, err = fx.baselineHello(ctx); err != nil {
+				fx.stopServer()
+				return err
+			}
+		}
 		for _, p := range paths {
 			for _, enc := range encodings {
 				url := base + p
