@@ -234,17 +234,7 @@ func TestStreakReadsToTheFirstGap(t *testing.T) {
 			{0, 2, 3, 4}, // today only, then a gap
 		}
 		for i, h := range hist {
-			var all []string
-			for _, back := range h {
-				d := dailyAddDays(today, -back)
-				all = append(all, d)
-				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_sentences (day, text, source, key_phrases, created_at, updated_at) VALUES (?, 'x', 'y', '[]', ?, ?) ON CONFLICT (day) DO NOTHING`), d, e.Clock.Now(), e.Clock.Now()); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_checkins (person_id, day, mode, created_at) VALUES (?, ?, 'read', ?)`), ps[i].PersonID, d, e.Clock.Now()); err != nil {
-					t.Fatal(err)
-				}
-			}
+			all := e.history(t, ps[i].PersonID, today, h)
 			got, err := e.M.dailyStreakOf(ctx, e.DB.Q(ctx), ps[i].PersonID, today)
 			if err != nil {
 				t.Fatal(err)
@@ -254,6 +244,26 @@ func TestStreakReadsToTheFirstGap(t *testing.T) {
 			}
 		}
 	})
+}
+
+// history writes a member's past check-ins, back days before today (each
+// day with a sentence), as older data would hold them: without a recorded
+// streak. It returns the days.
+func (e *testEnv) history(t *testing.T, person int64, today string, back []int) []string {
+	t.Helper()
+	ctx := context.Background()
+	var days []string
+	for _, b := range back {
+		d := dailyAddDays(today, -b)
+		days = append(days, d)
+		if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_sentences (day, text, source, key_phrases, created_at, updated_at) VALUES (?, 'x', 'y', '[]', ?, ?) ON CONFLICT (day) DO NOTHING`), d, e.Clock.Now(), e.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_checkins (person_id, day, mode, created_at) VALUES (?, ?, 'read', ?)`), person, d, e.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return days
 }
 
 func rangeDays(from, to int) []int {
@@ -369,16 +379,7 @@ func TestRecordedStreak(t *testing.T) {
 		}
 		days := map[int64][]string{}
 		for i, h := range hist {
-			for _, back := range h {
-				d := dailyAddDays(today, -back)
-				days[ps[i].PersonID] = append(days[ps[i].PersonID], d)
-				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_sentences (day, text, source, key_phrases, created_at, updated_at) VALUES (?, 'x', 'y', '[]', ?, ?) ON CONFLICT (day) DO NOTHING`), d, e.Clock.Now(), e.Clock.Now()); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_checkins (person_id, day, mode, created_at) VALUES (?, ?, 'read', ?)`), ps[i].PersonID, d, e.Clock.Now()); err != nil {
-					t.Fatal(err)
-				}
-			}
+			days[ps[i].PersonID] = e.history(t, ps[i].PersonID, today, h)
 		}
 		stored := func(person int64, day string) int {
 			var s sql.NullInt64
