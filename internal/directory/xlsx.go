@@ -138,14 +138,14 @@ func openBook(r io.ReaderAt, size int64) (*xlsx.Book, error) {
 	return xlsx.Open(r, size, xlsx.Options{MaxPartBytes: maxUnzipBytes})
 }
 
-// readUpload holds an upload that arrives as a plain stream (tests, callers
-// without a file) in memory, bounded by maxXLSXBytes.
-func readUpload(r io.Reader) (*bytes.Reader, error) {
+// openUpload opens an upload that arrives as a plain stream (tests, callers
+// without a file), held in memory up to maxXLSXBytes.
+func openUpload(r io.Reader) (*xlsx.Book, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxXLSXBytes+1))
 	if err != nil {
 		return nil, xlBadFile("无法读取上传的文件", "the uploaded file could not be read", err)
 	}
-	return bytes.NewReader(b), nil
+	return openBook(bytes.NewReader(b), int64(len(b)))
 }
 
 // xlGrid is the first sheet of an upload and where its header put each field.
@@ -473,11 +473,7 @@ func ParsePeopleXLSX(r io.Reader, lk *Lookups) ([]PersonRow, func(field string) 
 		lk = &Lookups{}
 	}
 	g := newGrid(xlPeopleCols)
-	br, err := readUpload(r)
-	if err != nil {
-		return nil, g.column, err
-	}
-	book, err := openBook(br, br.Size())
+	book, err := openUpload(r)
 	if err != nil {
 		return nil, g.column, err
 	}
@@ -495,11 +491,7 @@ func ParsePeopleXLSX(r io.Reader, lk *Lookups) ([]PersonRow, func(field string) 
 // ImportEnterprises, which validates the name and credit code.
 func ParseEnterprisesXLSX(r io.Reader) ([]EnterpriseRow, func(field string) string, error) {
 	g := newGrid(xlEnterpriseCols)
-	br, err := readUpload(r)
-	if err != nil {
-		return nil, g.column, err
-	}
-	book, err := openBook(br, br.Size())
+	book, err := openUpload(r)
 	if err != nil {
 		return nil, g.column, err
 	}

@@ -104,16 +104,15 @@ var transitionRules = map[string]transitionRule{
 // the current state (or the once-only rules) does not allow it. Pure, so
 // that every role × state pair is tested in a table.
 func checkTransition(a actorRoles, f demandFacts, to string) error {
-	rule, ok := transitionRules[to]
-	if !ok {
+	rule := transitionRules[to]
+	switch transitionRefusal(a, f, to) {
+	case refusedUnknown:
 		return errs.Field("to", fmt.Sprintf("未知的办理环节“%s”，可选：routed、accepted、in_progress、resolved、rated、returned、reopened、extended", to),
 			fmt.Sprintf("unknown transition %q; use routed, accepted, in_progress, resolved, rated, returned, reopened or extended", to))
-	}
-	if !rule.who(a) {
+	case refusedActor:
 		return errs.New(errs.Forbidden, fmt.Sprintf("只有%s可以执行“%s”", rule.whoZ, transitionZh[to]),
 			fmt.Sprintf("only %s may make the %q transition", rule.whoE, to))
-	}
-	if !slices.Contains(rule.from, f.State) {
+	case refusedState:
 		zs, es := "", ""
 		for i, s := range rule.from {
 			if i > 0 {
@@ -123,42 +122,69 @@ func checkTransition(a actorRoles, f demandFacts, to string) error {
 		}
 		return errs.New(errs.Conflict, fmt.Sprintf("诉求当前为“%s”，“%s”只能在“%s”状态下进行", demandStateZh[f.State], transitionZh[to], zs),
 			fmt.Sprintf("the demand is %s; %q is allowed only from %s", f.State, to, es))
+	case refusedNotUnsatisfied:
+		return errs.New(errs.Conflict, "只有评价为“不满意”的诉求可以重办（RULES.md §7）", "only a demand rated unsatisfied may be reopened (RULES.md §7)")
+	case refusedReopened:
+		return errs.New(errs.Conflict, "该诉求已重办过一次，不满意只能重办一次（RULES.md §7）", "the demand was already reopened once; an unsatisfied rating reopens it only once (RULES.md §7)")
+	case refusedNotComplex:
+		return errs.New(errs.Conflict, "只有直通车办公室标记为复杂的诉求可以延期（RULES.md §7）", "only a demand flagged complex by the office may be extended (RULES.md §7)")
+	case refusedExtended:
+		return errs.New(errs.Conflict, "复杂诉求只能延期一次（RULES.md §7）", "a complex demand may be extended only once (RULES.md §7)")
+	}
+	return nil
+}
+
+// refusal is why a transition may not be made now (0: it may).
+type refusal int
+
+const (
+	refusedNone refusal = iota
+	refusedUnknown
+	refusedActor
+	refusedState
+	refusedNotUnsatisfied
+	refusedReopened
+	refusedNotComplex
+	refusedExtended
+)
+
+// transitionRefusal is the rule itself, without messages: checkTransition
+// words its answer, mayTransition only asks whether there is one.
+func transitionRefusal(a actorRoles, f demandFacts, to string) refusal {
+	rule, ok := transitionRules[to]
+	switch {
+	case !ok:
+		return refusedUnknown
+	case !rule.who(a):
+		return refusedActor
+	case !slices.Contains(rule.from, f.State):
+		return refusedState
 	}
 	switch to {
 	case TrReopened:
 		if f.Rating != "unsatisfied" {
-			return errs.New(errs.Conflict, "只有评价为“不满意”的诉求可以重办（RULES.md §7）", "only a demand rated unsatisfied may be reopened (RULES.md §7)")
+			return refusedNotUnsatisfied
 		}
 		if f.Reopened {
-			return errs.New(errs.Conflict, "该诉求已重办过一次，不满意只能重办一次（RULES.md §7）", "the demand was already reopened once; an unsatisfied rating reopens it only once (RULES.md §7)")
+			return refusedReopened
 		}
 	case TrExtended:
 		if !f.Complex {
-			return errs.New(errs.Conflict, "只有直通车办公室标记为复杂的诉求可以延期（RULES.md §7）", "only a demand flagged complex by the office may be extended (RULES.md §7)")
+			return refusedNotComplex
 		}
 		if f.Extended {
-			return errs.New(errs.Conflict, "复杂诉求只能延期一次（RULES.md §7）", "a complex demand may be extended only once (RULES.md §7)")
+			return refusedExtended
 		}
 	}
-	return nil
+	return refusedNone
 }
 
 // mayTransition is checkTransition(a, f, to) == nil without building the
 // refusal's message: allowedTransitions asks it of every transition on
 // every answer, and the messages of the refused ones were most of its
-// cost (issue 8). TestMayTransitionMatchesCheck keeps the two in step.
+// cost (issue 8).
 func mayTransition(a actorRoles, f demandFacts, to string) bool {
-	rule, ok := transitionRules[to]
-	if !ok || !rule.who(a) || !slices.Contains(rule.from, f.State) {
-		return false
-	}
-	switch to {
-	case TrReopened:
-		return f.Rating == "unsatisfied" && !f.Reopened
-	case TrExtended:
-		return f.Complex && !f.Extended
-	}
-	return true
+	return transitionRefusal(a, f, to) == refusedNone
 }
 
 // allowedTransitions lists the transitions the actor may make now.

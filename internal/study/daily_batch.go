@@ -204,7 +204,7 @@ func (m *Module) checkinStreaks(ctx context.Context, tx *db.Tx, ins []checkinIte
 				for _, i := range part {
 					args = append(args, ins[i].person)
 				}
-				rows, err = tx.QueryCached(ctx, `SELECT person_id, streak FROM study_checkins WHERE day = ? AND person_id IN (`+db.Params(n)+`)`, args...)
+				rows, err = tx.QueryCached(ctx, `SELECT person_id, streak FROM study_checkins WHERE day = ? AND person_id IN `+db.Values(n, 1), args...)
 			}
 			if err != nil {
 				return err

@@ -328,15 +328,3 @@ func Values(cols, rows int) string {
 	valuesCache.Store(key, s)
 	return s
 }
-
-var paramsCache sync.Map // n → string
-
-// Params returns n placeholders for an IN list, "?, ?, ?", built once per n.
-func Params(n int) string {
-	if v, ok := paramsCache.Load(n); ok {
-		return v.(string)
-	}
-	s := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-	paramsCache.Store(n, s)
-	return s
-}
