@@ -168,7 +168,7 @@ func maybeServeHello() {
 type proc struct {
 	cmd     *exec.Cmd
 	URL     string        // http://127.0.0.1:PORT
-	Ready   time.Duration // exec to the first 200 from /healthz (or /)
+	Ready   time.Duration // exec to the first 200 from the probe (/readyz for serve)
 	waitErr chan error
 	stderr  *tailBuf
 }

@@ -68,7 +68,7 @@ func main() {
 	fs.StringVar(&cfg.Bin, "bin", "", "a prebuilt zhongshu binary (default: go build ./cmd/zhongshu)")
 	fs.IntVar(&cfg.Repeat, "repeat", 1, "portal, dashboard: measure each page this many times on the same store (medians of 3: -repeat 3)")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary directory (store, logs)")
-	fs.StringVar(&cfg.InProc, "cpuprofile", "", "development: serve in this process instead of the binary and write a CPU profile of the load to this file")
+	fs.StringVar(&cfg.InProc, "cpuprofile", "", "development: serve in this process instead of the binary and write a CPU profile of the load to this file (and the process's allocations to this file + \".mem\")")
 	_ = fs.Parse(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"zhongshu/internal/admin"
@@ -72,6 +73,11 @@ type App struct {
 	Organ     *organ.Module
 	Express   *express.Module
 	Village   *village.Module
+
+	// warming is set while serve loads the token cache: /readyz answers
+	// 503 until it is loaded, so a load balancer (or the load harness)
+	// sends the node traffic once tokens resolve without a query each.
+	warming atomic.Bool
 }
 
 // KeyPath returns where the field-encryption key file lives.
@@ -223,6 +229,15 @@ func (a *App) Bootstrap(ctx context.Context) (map[string]string, error) {
 	return out, err
 }
 
+// ready is /readyz: the store answers and the token cache is loaded (a
+// failed load counts as done: tokens then resolve one by one).
+func (a *App) ready(ctx context.Context) error {
+	if a.warming.Load() {
+		return errors.New("token cache loading")
+	}
+	return a.DB.R.PingContext(ctx)
+}
+
 // Handler builds the HTTP handler with every module's routes.
 func (a *App) Handler() http.Handler {
 	h, _ := a.Routes()
@@ -233,7 +248,7 @@ func (a *App) Handler() http.Handler {
 func (a *App) Routes() (http.Handler, *web.Router) {
 	mux := web.NewRouter()
 	s := &web.Server{Mux: mux, Auth: a.Auth, Views: a.Views, Log: a.Cfg.Log, AccessLog: a.Cfg.AccessLog, Metrics: a.Metrics, TrustedProxies: a.Cfg.TrustedProxies,
-		Ready: func(ctx context.Context) error { return a.DB.R.PingContext(ctx) }}
+		Ready: a.ready}
 	s.Health()
 	a.Admin.Routes(mux)
 	a.Directory.Routes(mux)
@@ -264,7 +279,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	defer stopBG()
 	go a.Scheduler.Run(bg, 15*time.Second)
 	go a.Queue.Work(bg, 2*time.Second)
+	a.warming.Store(true)
 	go func() {
+		defer a.warming.Store(false)
 		if err := a.Auth.WarmTokens(bg); err != nil && bg.Err() == nil {
 			a.Cfg.Log.Warn("token cache warm-up failed; tokens resolve one by one", "err", err)
 		}

@@ -391,6 +391,26 @@ func TestOperationalEndpoints(t *testing.T) {
 	})
 }
 
+// /readyz answers 503 while serve loads the token cache, 200 once it is
+// loaded: a load balancer sends the node traffic when tokens resolve from
+// memory (issue 8).
+func TestReadyzWaitsForTheTokenCache(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		c := e.client()
+		e.App.warming.Store(true)
+		if st, b := c.do("GET", "/readyz", ""); st != 503 || b != "not ready\n" {
+			t.Fatalf("/readyz while loading: %d %q", st, b)
+		}
+		if st, _ := c.do("GET", "/healthz", ""); st != 200 {
+			t.Fatalf("/healthz while loading: %d", st)
+		}
+		e.App.warming.Store(false)
+		if st, b := c.do("GET", "/readyz", ""); st != 200 || b != "ready\n" {
+			t.Fatalf("/readyz once loaded: %d %q", st, b)
+		}
+	})
+}
+
 // Bulk exports past the rate answer 429 (SECURITY.md §7.15).
 func TestExportRateLimit(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -186,11 +187,31 @@ func (b *Batcher[In, Out]) run() {
 		}
 		outs = outs[:len(ins)]
 		b.commit(batch, ins, outs)
-		for i, c := range batch {
-			c.done <- struct{}{}
-			ins[i] = *new(In) // drop references for the GC
-		}
+		clear(ins) // drop references for the GC
+		b.answer(batch)
 	}
+}
+
+// answer lets a batch's callers go: at once on PostgreSQL (its COMMIT
+// flushed the WAL), after the log syncer's next fsync on SQLite
+// (durable.go), while this writer goes on with the next batch.
+func (b *Batcher[In, Out]) answer(batch []*batchCall[In, Out]) {
+	if b.d.Dialect != SQLite {
+		for _, c := range batch {
+			c.done <- struct{}{}
+		}
+		return
+	}
+	calls := slices.Clone(batch)
+	b.d.walSync().after(func(err error) {
+		for _, c := range calls {
+			if err != nil && c.err == nil {
+				var zero Out
+				c.out, c.err = zero, err
+			}
+			c.done <- struct{}{}
+		}
+	})
 }
 
 // commit writes one batch and answers (out, err) into each call. A
@@ -198,7 +219,19 @@ func (b *Batcher[In, Out]) run() {
 // failure) runs the batch again; the batch function's own failure runs
 // each item alone; a failed COMMIT fails them all.
 func (b *Batcher[In, Out]) commit(batch []*batchCall[In, Out], ins []In, outs []Out) {
-	err := b.attempts(context.Background(), ins, outs)
+	var on txBeginner = b.d.W
+	if b.d.Dialect == SQLite {
+		conn, release, err := b.d.relaxedWriter(context.Background())
+		if err != nil {
+			for _, c := range batch {
+				c.err = err
+			}
+			return
+		}
+		defer release()
+		on = conn
+	}
+	err := b.attempts(context.Background(), on, ins, outs)
 	var fe *batchFnError
 	switch {
 	case err == nil:
@@ -208,7 +241,7 @@ func (b *Batcher[In, Out]) commit(batch []*batchCall[In, Out], ins []In, outs []
 	case errors.As(err, &fe) && len(batch) > 1:
 		// Isolate: each item in its own transaction.
 		for i, c := range batch {
-			err := b.attempts(context.WithoutCancel(c.ctx), ins[i:i+1], outs[i:i+1])
+			err := b.attempts(context.WithoutCancel(c.ctx), on, ins[i:i+1], outs[i:i+1])
 			if errors.As(err, &fe) {
 				err = fe.err
 			}
@@ -231,9 +264,9 @@ type batchFnError struct{ err error }
 func (e *batchFnError) Error() string { return e.err.Error() }
 func (e *batchFnError) Unwrap() error { return e.err }
 
-func (b *Batcher[In, Out]) attempts(ctx context.Context, ins []In, outs []Out) error {
+func (b *Batcher[In, Out]) attempts(ctx context.Context, on txBeginner, ins []In, outs []Out) error {
 	for attempt := 0; ; attempt++ {
-		err := b.try(ctx, ins, outs)
+		err := b.try(ctx, on, ins, outs)
 		if err == nil || attempt >= 3 || !retryable(b.d.Dialect, err) {
 			return err
 		}
@@ -241,16 +274,10 @@ func (b *Batcher[In, Out]) attempts(ctx context.Context, ins []In, outs []Out) e
 	}
 }
 
-func (b *Batcher[In, Out]) try(ctx context.Context, ins []In, outs []Out) (err error) {
+func (b *Batcher[In, Out]) try(ctx context.Context, on txBeginner, ins []In, outs []Out) (err error) {
 	d := b.d
-	if d.Dialect == SQLite {
-		d.prepareWanted(ctx)
-	}
-	var zero Out
-	for i := range outs {
-		outs[i] = zero
-	}
-	sqlTx, err := d.W.BeginTx(ctx, nil)
+	clear(outs)
+	sqlTx, err := on.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -41,9 +41,11 @@ type DB struct {
 
 	groupOnce sync.Once
 	group     *grouper // the group-commit writer, started on first use
-	stmts     sync.Map // query text → *sql.Stmt prepared on W (hot writes)
-	wanted    sync.Map // query text → true: asked for inside a transaction, not prepared yet
-	rstmts    sync.Map // query text → *sql.Stmt on R (reads)
+	syncOnce  sync.Once
+	syncer    *walSyncer // SQLite: syncs the log for the batch writers (durable.go)
+	stmts     sync.Map   // query text → *sql.Stmt prepared on W (hot writes)
+	wanted    sync.Map   // query text → true: asked for inside a transaction, not prepared yet
+	rstmts    sync.Map   // query text → *sql.Stmt on R (reads)
 	rcount    atomic.Int64
 }
 
@@ -126,6 +128,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 func (d *DB) Close() error {
 	if d.group != nil {
 		d.group.close()
+	}
+	if d.syncer != nil {
+		d.syncer.close() // after the writers: it answers their last batches
 	}
 	d.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	d.rstmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
