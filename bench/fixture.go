@@ -229,7 +229,7 @@ func (fx *fixture) baselineInserts(ctx context.Context) (perTx, grouped stats, e
 		})
 	}
 	perTx = loop("baseline: raw insert, 1 row per transaction", d.InTx)
-	grouped = loop("baseline: raw insert, group commit (≤256 rows / 1 ms)", d.InGroupTx)
+	grouped = loop(fmt.Sprintf("baseline: raw insert, group commit (≤%d rows; %d queued or %s)", db.GroupMax, db.GroupEnough, db.GroupWindow), d.InGroupTx)
 	fx.rep.Rows = append(fx.rep.Rows, perTx, grouped)
 	_, _ = d.W.ExecContext(ctx, `DROP TABLE bench_raw`)
 	return
