@@ -83,7 +83,9 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 }
 
 // sqlitePragmas: WAL for concurrent readers, FULL sync so an acknowledged
-// check-in or ledger entry survives power loss (SECURITY.md §4), foreign
+// check-in or ledger entry survives power loss (SECURITY.md §4; the batch
+// writers relax it for their own transactions and sync the log themselves
+// before answering, durable.go), foreign
 // keys on, and a busy timeout so a checkpoint does not fail a request. The
 // write-ahead log is bounded (issue 8: ≤ 16 MB under the morning burst): a
 // checkpoint every 1000 pages (~4 MB) and the file truncated back to
