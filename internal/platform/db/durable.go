@@ -45,10 +45,12 @@ type walSyncer struct {
 
 	f *os.File // the log file as last opened (checked against the path before each sync)
 
-	// syncs counts completed syncs; fail, when set, is returned instead
-	// of syncing (the tests of a failed fsync).
-	syncs atomic.Int64
-	fail  atomic.Pointer[error]
+	// syncs counts completed syncs, missing those that found no log file
+	// (so had nothing to sync); fail, when set, is returned instead of
+	// syncing (the tests of a failed fsync).
+	syncs   atomic.Int64
+	missing atomic.Int64
+	fail    atomic.Pointer[error]
 }
 
 func (d *DB) walSync() *walSyncer {
@@ -126,6 +128,7 @@ func (w *walSyncer) sync() error {
 	fi, err := os.Stat(w.path)
 	if errors.Is(err, os.ErrNotExist) {
 		w.closeFile()
+		w.missing.Add(1)
 		w.syncs.Add(1)
 		return nil
 	}
@@ -140,6 +143,7 @@ func (w *walSyncer) sync() error {
 	if w.f == nil {
 		f, err := os.OpenFile(w.path, os.O_RDWR, 0)
 		if errors.Is(err, os.ErrNotExist) {
+			w.missing.Add(1)
 			w.syncs.Add(1)
 			return nil
 		}

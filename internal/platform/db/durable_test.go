@@ -52,6 +52,11 @@ func TestBatchWritersAnswerAfterTheLogSync(t *testing.T) {
 	if s := synchronousOf(t, d); s != 2 {
 		t.Fatalf("writer left at synchronous=%d after a group commit, want 2 (FULL)", s)
 	}
+	// The syncer found the store's log each time (a wrong path would
+	// "sync" nothing and answer anyway).
+	if m := d.walSync().missing.Load(); m != 0 {
+		t.Fatalf("%d syncs found no log file at %s", m, d.walSync().path)
+	}
 }
 
 // A failed fsync fails the callers of the batches it covered: nobody is
@@ -111,7 +116,7 @@ func TestLogSyncerFollowsTheFile(t *testing.T) {
 	if w.f == first || !os.SameFile(held, now) {
 		t.Fatal("the syncer still holds the deleted log")
 	}
-	if got := w.syncs.Load(); got != 3 {
-		t.Fatalf("syncs = %d, want 3", got)
+	if got, miss := w.syncs.Load(), w.missing.Load(); got != 3 || miss != 1 {
+		t.Fatalf("syncs = %d (%d without a log), want 3 (1)", got, miss)
 	}
 }
