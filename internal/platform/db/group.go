@@ -174,6 +174,7 @@ var errSavepoints = errors.New("db: a grouped caller failed; run the batch with 
 // and the batch runs again with each caller in its own savepoint, so a
 // caller's error undoes only its own statements. A SQLITE_BUSY at BEGIN or
 // COMMIT (another process holding the lock) is retried like InTx does;
+// a failure of the callers' deferred rows runs each caller again alone;
 // any other failure fails every caller that had not failed on its own.
 func (g *grouper) commit(batch []*groupCall) {
 	errsOf := make([]error, len(batch))
@@ -190,22 +191,26 @@ func (g *grouper) commit(batch []*groupCall) {
 		defer release()
 		on = conn
 	}
-	savepoints := false
-	for attempt := 0; ; attempt++ {
-		for i := range errsOf {
-			errsOf[i] = nil
-			batch[i].after = nil
+	err = g.attempts(on, batch, errsOf)
+	var fe *flushError
+	if errors.As(err, &fe) && len(batch) > 1 {
+		// The callers' deferred rows are flushed together, so the one whose
+		// rows failed (a parent removed meanwhile, a constraint) is not
+		// known: each caller runs again alone, and only that one fails.
+		for i := range batch {
+			if ierr := g.attempts(on, batch[i:i+1], errsOf[i:i+1]); ierr != nil && errsOf[i] == nil {
+				errsOf[i] = ierr
+			}
 		}
-		err = g.try(on, batch, errsOf, savepoints)
-		if errors.Is(err, errSavepoints) && !savepoints {
-			savepoints = true
-			attempt--
-			continue
+		err = nil
+	}
+	if errors.As(err, &fe) {
+		err = fe.err
+	}
+	for i, e := range errsOf {
+		if errors.As(e, &fe) {
+			errsOf[i] = fe.err
 		}
-		if err == nil || attempt >= 3 || !retryable(g.d.Dialect, err) {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
 	}
 	answer := func(serr error) {
 		for i, c := range batch {
@@ -228,6 +233,36 @@ func (g *grouper) commit(batch []*groupCall) {
 	batch = slices.Clone(batch)
 	g.d.walSync().after(answer)
 }
+
+// attempts runs a batch: first without savepoints, again with one per
+// caller if a caller failed, and again after a SQLite busy or PostgreSQL
+// serialization failure, up to three times.
+func (g *grouper) attempts(on txBeginner, batch []*groupCall, errsOf []error) error {
+	savepoints := false
+	for attempt := 0; ; attempt++ {
+		for i := range errsOf {
+			errsOf[i] = nil
+			batch[i].after = nil
+		}
+		err := g.try(on, batch, errsOf, savepoints)
+		if errors.Is(err, errSavepoints) && !savepoints {
+			savepoints = true
+			attempt--
+			continue
+		}
+		if err == nil || attempt >= 3 || !retryable(g.d.Dialect, err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+}
+
+// flushError marks a failure of the before-commit flush (deferred rows of
+// all the batch's callers), which isolation narrows down to one caller.
+type flushError struct{ err error }
+
+func (e *flushError) Error() string { return e.err.Error() }
+func (e *flushError) Unwrap() error { return e.err }
 
 func (g *grouper) try(on txBeginner, batch []*groupCall, errsOf []error, savepoints bool) error {
 	d := g.d
@@ -274,7 +309,10 @@ func (g *grouper) try(on txBeginner, batch []*groupCall, errsOf []error, savepoi
 	}
 	if err := t.beforeCommit(ctx0); err != nil {
 		_ = sqlTx.Rollback()
-		return err
+		if retryable(d.Dialect, err) {
+			return err
+		}
+		return &flushError{err}
 	}
 	return sqlTx.Commit()
 }

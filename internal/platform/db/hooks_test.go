@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 )
 
 // names reads the items' names in id order.
@@ -199,4 +200,85 @@ func BenchmarkInsertRows(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+type flushKey struct{}
+
+// The callers of a shared transaction flush their deferred rows together;
+// when that flush fails, each caller runs again alone, so only the one
+// whose rows fail is refused and the others commit (a raise on PostgreSQL
+// whose enterprise was removed meanwhile no longer fails its batch).
+func TestGroupIsolatesAFailedFlush(t *testing.T) {
+	ForEach(t, []Source{testSrc}, func(t *testing.T, d *DB) {
+		for _, shared := range []bool{false, true} {
+			ctx := context.Background()
+			if _, err := d.W.ExecContext(ctx, `DELETE FROM items`); err != nil {
+				t.Fatal(err)
+			}
+			poison := errors.New("poisoned row")
+			flush := func(ctx context.Context, tx *Tx, vs []any) error {
+				for _, v := range vs {
+					if v == "poison" {
+						return poison
+					}
+				}
+				return deferItems(ctx, tx, vs)
+			}
+			in := d.InGroupTx
+			if shared {
+				in = d.InSharedTx
+			} else if d.Dialect == Postgres {
+				continue // InGroupTx is one transaction per caller there
+			}
+			// A first caller holds the writer until the others are queued,
+			// so that they share the next batch.
+			started, release := make(chan struct{}), make(chan struct{})
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = in(ctx, func(ctx context.Context, tx *Tx) error { close(started); <-release; return nil })
+			}()
+			<-started
+			const n = 20
+			errsOf := make([]error, n)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					v := fmt.Sprint("f-", i)
+					if i == 7 {
+						v = "poison"
+					}
+					errsOf[i] = in(ctx, func(ctx context.Context, tx *Tx) error {
+						tx.Defer(flushKey{}, v, flush)
+						return nil
+					})
+				}()
+			}
+			for deadline := time.Now().Add(10 * time.Second); len(d.groupWriter().in) < n; {
+				if time.Now().After(deadline) {
+					t.Fatal("callers not queued")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			close(release)
+			wg.Wait()
+			got := map[string]bool{}
+			for _, s := range names(t, d) {
+				got[s] = true
+			}
+			for i, err := range errsOf {
+				if i == 7 {
+					if !errors.Is(err, poison) || got["poison"] {
+						t.Fatalf("shared %t: the poisoned caller: %v (stored %t)", shared, err, got["poison"])
+					}
+					continue
+				}
+				if err != nil || !got[fmt.Sprint("f-", i)] {
+					t.Fatalf("shared %t: caller %d: %v (stored %t)", shared, i, err, got[fmt.Sprint("f-", i)])
+				}
+			}
+		}
+	})
 }
