@@ -192,18 +192,12 @@ func (b *Batcher[In, Out]) run() {
 	}
 }
 
-// answer lets a batch's callers go: at once on PostgreSQL (its COMMIT
-// flushed the WAL), after the log syncer's next fsync on SQLite
-// (durable.go), while this writer goes on with the next batch.
+// answer lets a batch's callers go once it is durable (afterDurable), while
+// this writer goes on with the next batch (the slice is the writer's,
+// reused for it).
 func (b *Batcher[In, Out]) answer(batch []*batchCall[In, Out]) {
-	if b.d.Dialect != SQLite {
-		for _, c := range batch {
-			c.done <- struct{}{}
-		}
-		return
-	}
 	calls := slices.Clone(batch)
-	b.d.walSync().after(func(err error) {
+	b.d.afterDurable(func(err error) {
 		for _, c := range calls {
 			if err != nil && c.err == nil {
 				var zero Out
@@ -219,20 +213,16 @@ func (b *Batcher[In, Out]) answer(batch []*batchCall[In, Out]) {
 // failure) runs the batch again; the batch function's own failure runs
 // each item alone; a failed COMMIT fails them all.
 func (b *Batcher[In, Out]) commit(batch []*batchCall[In, Out], ins []In, outs []Out) {
-	var on txBeginner = b.d.W
-	if b.d.Dialect == SQLite {
-		conn, release, err := b.d.relaxedWriter(context.Background())
-		if err != nil {
-			for _, c := range batch {
-				c.err = err
-			}
-			return
+	on, release, err := b.d.batchWriter(context.Background())
+	if err != nil {
+		for _, c := range batch {
+			c.err = err
 		}
-		defer release()
-		on = conn
+		return
 	}
-	err := b.attempts(context.Background(), on, ins, outs)
-	var fe *batchFnError
+	defer release()
+	err = b.attempts(context.Background(), on, ins, outs)
+	var fe *isolateError
 	switch {
 	case err == nil:
 		for i, c := range batch {
@@ -257,12 +247,14 @@ func (b *Batcher[In, Out]) commit(batch []*batchCall[In, Out], ins []In, outs []
 	}
 }
 
-// batchFnError marks a failure of the batch function (as opposed to BEGIN
-// or COMMIT), which isolation can narrow down to the items at fault.
-type batchFnError struct{ err error }
+// isolateError marks a failure that running each caller alone narrows
+// down to the one at fault — the batch function's (Batcher), the flush of
+// the callers' deferred rows (the group writer) — as opposed to BEGIN or
+// COMMIT.
+type isolateError struct{ err error }
 
-func (e *batchFnError) Error() string { return e.err.Error() }
-func (e *batchFnError) Unwrap() error { return e.err }
+func (e *isolateError) Error() string { return e.err.Error() }
+func (e *isolateError) Unwrap() error { return e.err }
 
 func (b *Batcher[In, Out]) attempts(ctx context.Context, on txBeginner, ins []In, outs []Out) error {
 	for attempt := 0; ; attempt++ {
@@ -287,7 +279,7 @@ func (b *Batcher[In, Out]) try(ctx context.Context, on txBeginner, ins []In, out
 		if retryable(d.Dialect, ferr) {
 			return ferr
 		}
-		return &batchFnError{ferr}
+		return &isolateError{ferr}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return err

@@ -43,7 +43,8 @@ type walSyncer struct {
 	done chan struct{}
 	once sync.Once
 
-	f *os.File // the log file as last opened (checked against the path before each sync)
+	f    *os.File    // the log file as last opened
+	held os.FileInfo // f's identity when opened, checked against the path before each sync
 
 	// syncs counts completed syncs, missing those that found no log file
 	// (so had nothing to sync); fail, when set, is returned instead of
@@ -135,10 +136,8 @@ func (w *walSyncer) sync() error {
 	if err != nil {
 		return err
 	}
-	if w.f != nil {
-		if held, err := w.f.Stat(); err != nil || !os.SameFile(held, fi) {
-			w.closeFile()
-		}
+	if w.f != nil && !os.SameFile(w.held, fi) {
+		w.closeFile()
 	}
 	if w.f == nil {
 		f, err := os.OpenFile(w.path, os.O_RDWR, 0)
@@ -150,7 +149,12 @@ func (w *walSyncer) sync() error {
 		if err != nil {
 			return err
 		}
-		w.f = f
+		held, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		w.f, w.held = f, held
 	}
 	if err := fdatasync(w.f); err != nil {
 		return err
@@ -162,7 +166,7 @@ func (w *walSyncer) sync() error {
 func (w *walSyncer) closeFile() {
 	if w.f != nil {
 		_ = w.f.Close()
-		w.f = nil
+		w.f, w.held = nil, nil
 	}
 }
 
@@ -174,20 +178,25 @@ func (w *walSyncer) close() {
 }
 
 // txBeginner is what a batch begins its transaction on: the writer pool,
-// or the writer connection held relaxed (relaxedWriter).
+// or the writer connection held relaxed (batchWriter).
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
-// relaxedWriter holds the SQLite writer connection with synchronous=NORMAL
-// for a batch writer, and returns it and the function that sets FULL again
-// and lets it go. If FULL cannot be set again, the connection is discarded
-// (the pool opens a new one with the store's pragmas) rather than left
-// relaxed for a transaction that is answered at its COMMIT.
+// batchWriter returns what a batch writer (Batcher, the group writer)
+// begins its transactions on, and the function that lets it go. On
+// PostgreSQL that is the pool. On SQLite it is the writer connection, held
+// with synchronous=NORMAL; letting it go sets FULL again, or discards the
+// connection (the pool opens a new one with the store's pragmas) rather
+// than leave it relaxed for a transaction that is answered at its COMMIT.
+// The batch's callers are answered through afterDurable.
 //
 // The writer's wanted statements are prepared first: while the connection
 // is held, the pool has none to prepare them on.
-func (d *DB) relaxedWriter(ctx context.Context) (*sql.Conn, func(), error) {
+func (d *DB) batchWriter(ctx context.Context) (txBeginner, func(), error) {
+	if d.Dialect != SQLite {
+		return d.W, func() {}, nil
+	}
 	d.prepareWanted(ctx)
 	conn, err := d.W.Conn(ctx)
 	if err != nil {
@@ -203,4 +212,15 @@ func (d *DB) relaxedWriter(ctx context.Context) (*sql.Conn, func(), error) {
 		}
 		conn.Close()
 	}, nil
+}
+
+// afterDurable calls ack once what a batch writer has committed so far is
+// durable: at once on PostgreSQL (its COMMIT flushed the WAL), after the
+// log syncer's next fsync on SQLite, with that fsync's error.
+func (d *DB) afterDurable(ack func(error)) {
+	if d.Dialect != SQLite {
+		ack(nil)
+		return
+	}
+	d.walSync().after(ack)
 }

@@ -178,27 +178,25 @@ var errSavepoints = errors.New("db: a grouped caller failed; run the batch with 
 // any other failure fails every caller that had not failed on its own.
 func (g *grouper) commit(batch []*groupCall) {
 	errsOf := make([]error, len(batch))
-	var err error
-	var on txBeginner = g.d.W
-	if g.d.Dialect == SQLite {
-		conn, release, cerr := g.d.relaxedWriter(context.Background())
-		if cerr != nil {
-			for _, c := range batch {
-				c.done <- cerr
-			}
-			return
+	on, release, err := g.d.batchWriter(context.Background())
+	if err != nil {
+		for _, c := range batch {
+			c.done <- err
 		}
-		defer release()
-		on = conn
+		return
 	}
+	defer release()
 	err = g.attempts(on, batch, errsOf)
-	var fe *flushError
+	var fe *isolateError
 	if errors.As(err, &fe) && len(batch) > 1 {
 		// The callers' deferred rows are flushed together, so the one whose
 		// rows failed (a parent removed meanwhile, a constraint) is not
 		// known: each caller runs again alone, and only that one fails.
 		for i := range batch {
 			if ierr := g.attempts(on, batch[i:i+1], errsOf[i:i+1]); ierr != nil && errsOf[i] == nil {
+				if errors.As(ierr, &fe) {
+					ierr = fe.err
+				}
 				errsOf[i] = ierr
 			}
 		}
@@ -206,11 +204,6 @@ func (g *grouper) commit(batch []*groupCall) {
 	}
 	if errors.As(err, &fe) {
 		err = fe.err
-	}
-	for i, e := range errsOf {
-		if errors.As(e, &fe) {
-			errsOf[i] = fe.err
-		}
 	}
 	answer := func(serr error) {
 		for i, c := range batch {
@@ -224,14 +217,10 @@ func (g *grouper) commit(batch []*groupCall) {
 			}
 		}
 	}
-	if g.d.Dialect != SQLite {
-		answer(nil)
-		return
-	}
-	// After the log's next fsync (durable.go); the batch's slice is the
-	// writer's, reused for the next batch.
+	// Once durable; the batch's slice is the writer's, reused for the
+	// next batch.
 	batch = slices.Clone(batch)
-	g.d.walSync().after(answer)
+	g.d.afterDurable(answer)
 }
 
 // attempts runs a batch: first without savepoints, again with one per
@@ -256,13 +245,6 @@ func (g *grouper) attempts(on txBeginner, batch []*groupCall, errsOf []error) er
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
 	}
 }
-
-// flushError marks a failure of the before-commit flush (deferred rows of
-// all the batch's callers), which isolation narrows down to one caller.
-type flushError struct{ err error }
-
-func (e *flushError) Error() string { return e.err.Error() }
-func (e *flushError) Unwrap() error { return e.err }
 
 func (g *grouper) try(on txBeginner, batch []*groupCall, errsOf []error, savepoints bool) error {
 	d := g.d
@@ -312,7 +294,7 @@ func (g *grouper) try(on txBeginner, batch []*groupCall, errsOf []error, savepoi
 		if retryable(d.Dialect, err) {
 			return err
 		}
-		return &flushError{err}
+		return &isolateError{err}
 	}
 	return sqlTx.Commit()
 }
