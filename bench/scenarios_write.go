@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,108 +20,6 @@ import (
 	"zhongshu/internal/platform/clock"
 	"zhongshu/internal/study"
 )
-
-// scenarioDemands is the express workload: the 直通车 office (committee
-// accounts) raises demands for the zone's enterprises and routes each to a
-// lead department, concurrently. Every acknowledged transition must have
-// its history row.
-func scenarioDemands(ctx context.Context, fx *fixture) error {
-	cfg, rep := fx.cfg, fx.rep
-	rep.Scale = "demo dataset (enterprises, departments)"
-	a, err := fx.open(ctx)
-	if err != nil {
-		return err
-	}
-	var ents, depts []int64
-	for _, q := range []struct {
-		sql string
-		out *[]int64
-	}{{`SELECT id FROM enterprises ORDER BY id`, &ents}, {`SELECT id FROM departments ORDER BY id`, &depts}} {
-		rows, err := a.DB.R.QueryContext(ctx, q.sql)
-		if err != nil {
-			a.Close()
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			_ = rows.Scan(&id)
-			*q.out = append(*q.out, id)
-		}
-		rows.Close()
-	}
-	a.Close()
-	if len(ents) == 0 || len(depts) == 0 {
-		return fmt.Errorf("the demo dataset has %d enterprises and %d departments", len(ents), len(depts))
-	}
-	tok, err := committeeToken(ctx, fx, "committee")
-	if err != nil {
-		return err
-	}
-	hello, err := fx.baselineHello(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fx.serve(ctx); err != nil {
-		return err
-	}
-	base := fx.srvURL
-	// Is the API there?
-	probe, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/demands", nil)
-	probe.Header.Set("Authorization", "Bearer "+tok)
-	if err := call(newClient(1), probe, http.StatusOK); err != nil {
-		rep.check(false, "GET /api/v1/demands does not answer 200 (%v): the express demands API is not in this build", err)
-		fx.stopServer()
-		return nil
-	}
-	var mu sync.Mutex
-	created := map[int64]bool{}
-	var routed atomic.Int64
-	s := runLoad(ctx, "POST /api/v1/demands + …/transitions (routed)", cfg.Conc, cfg.Duration, 0, func(ctx context.Context, c *http.Client, i int) error {
-		body := fmt.Sprintf(`{"enterprise_id":%d,"category":"production","title":"负载测试诉求 %d","description":"用电增容需协调（负载测试）"}`, ents[i%len(ents)], i)
-		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/demands", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
-		var d struct {
-			ID int64 `json:"id"`
-		}
-		if err := decode(c.Do(req))(&d, http.StatusCreated); err != nil {
-			return err
-		}
-		mu.Lock()
-		created[d.ID] = true
-		mu.Unlock()
-		tr := fmt.Sprintf(`{"to":"routed","department_id":%d}`, depts[i%len(depts)])
-		req, _ = http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("%s/api/v1/demands/%d/transitions", base, d.ID), strings.NewReader(tr))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "application/json")
-		if err := call(c, req, http.StatusOK); err != nil {
-			return err
-		}
-		routed.Add(1)
-		return nil
-	})
-	s.Name += " (one iteration = 2 requests)"
-	ratio(hello, &s)
-	s.Ratio *= 2 // two requests per iteration
-	rep.Rows = append(rep.Rows, s)
-	fx.stopServer()
-	a, err = fx.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	var histRouted, stored int
-	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM demand_history h JOIN demands d ON d.id = h.demand_id WHERE d.title LIKE '负载测试诉求 %' AND h.to_state = 'routed'`).Scan(&histRouted); err != nil {
-		return err
-	}
-	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM demands WHERE title LIKE '负载测试诉求 %'`).Scan(&stored); err != nil {
-		return err
-	}
-	rep.check(stored >= len(created), "demands acknowledged %d, stored %d", len(created), stored)
-	rep.check(int64(histRouted) >= routed.Load(), "routings acknowledged %d, routed history rows %d", routed.Load(), histRouted)
-	rep.note("ratio counts both requests of an iteration (2 × iterations/s ÷ hello-world req/s)")
-	return nil
-}
 
 // scenarioImport uploads generated people files (the directory caps one
 // file at 20,000 rows) one after the other and measures rows/s validated

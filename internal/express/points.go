@@ -161,6 +161,11 @@ func earnPoints(m *Module, ctx context.Context, e Earning) error {
 // demandPoints turns demand events into points (RULES.md §8): a demand a
 // liaison raised for an assigned enterprise earns 收集意见建议 and its
 // category's bonus; when it is resolved, 反映实际问题并推动解决.
+// raiserEarningSQL finds who earned for raising a demand, when it is
+// resolved: by the reference's index (migration 014), not a scan of the
+// whole ledger.
+const raiserEarningSQL = `SELECT person_id FROM express_points WHERE kind = ? AND ref_type = 'demand' AND ref_id = ? AND reverses IS NULL ORDER BY id LIMIT 1`
+
 func demandPoints(m *Module, ctx context.Context, ev DemandEvent) error {
 	switch ev.Kind {
 	case "raised":
@@ -186,9 +191,16 @@ func demandPoints(m *Module, ctx context.Context, ev DemandEvent) error {
 		}
 	case "resolved":
 		// whoever earned for raising it; else the raiser, if a liaison of the enterprise
+		// On the writer (a resolution's shared transaction), through the
+		// statement prepared once there.
+		var row *sql.Row
+		if tx := db.TxFrom(ctx); tx != nil {
+			row = tx.QueryRowCached(ctx, raiserEarningSQL, KindDemandRaised, ev.DemandID)
+		} else {
+			row = m.DB.Q(ctx).QueryRowContext(ctx, raiserEarningSQL, KindDemandRaised, ev.DemandID)
+		}
 		var person int64
-		err := m.DB.Q(ctx).QueryRowContext(ctx, `SELECT person_id FROM express_points WHERE kind = ? AND ref_type = 'demand' AND ref_id = ? AND reverses IS NULL ORDER BY id LIMIT 1`,
-			KindDemandRaised, ev.DemandID).Scan(&person)
+		err := row.Scan(&person)
 		if errors.Is(err, sql.ErrNoRows) {
 			ok, err := m.liaisonOf(ctx, ev.RaisedBy, ev.EnterpriseID)
 			if err != nil || !ok {

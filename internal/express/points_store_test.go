@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/errs"
 )
 
@@ -544,4 +545,31 @@ func TestAdoptPracticeStore(t *testing.T) {
 			t.Fatalf("points %d", n)
 		}
 	})
+}
+
+// A resolution looks up who earned for raising the demand, inside the
+// shared write transaction: by the reference's index (migration 014), not
+// a scan of the whole ledger, which grows all year (issue 8). SQLite's
+// plan, which does not depend on table statistics; PostgreSQL chooses by
+// them.
+func TestRaiserEarningLookupUsesIndex(t *testing.T) {
+	d := db.OpenTestSQLite(t, testSources)
+	rows, err := d.R.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+raiserEarningSQL, KindDemandRaised, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	got := strings.Join(plan, "; ")
+	if !strings.Contains(got, "express_points_ref") || strings.Contains(got, "SCAN express_points") {
+		t.Fatalf("the raiser's earning is not found by the reference's index: %s", got)
+	}
 }
