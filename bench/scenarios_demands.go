@@ -11,6 +11,7 @@ import (
 	"zhongshu/internal/app"
 	"zhongshu/internal/demo"
 	"zhongshu/internal/platform/auth"
+	"zhongshu/internal/platform/db"
 )
 
 // The express workload (直通车): N users (default 200) across 20 lead
@@ -209,23 +210,7 @@ func makeDemandUsers(ctx context.Context, a *app.App, n int) (*demandUsers, erro
 		return nil, fmt.Errorf("demands: %d users are too few for %d departments (at least %d)", n, demandDepartments, demandDepartments+2)
 	}
 	us := &demandUsers{}
-	ints := func(q string) ([]int64, error) {
-		rows, err := a.DB.R.QueryContext(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			out = append(out, id)
-		}
-		return out, rows.Err()
-	}
-	depts, err := ints(`SELECT id FROM departments ORDER BY sort, id`)
+	depts, err := db.Column[int64](ctx, a.DB.Q(ctx), `SELECT id FROM departments ORDER BY sort, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +223,7 @@ func makeDemandUsers(ctx context.Context, a *app.App, n int) (*demandUsers, erro
 		depts = append(depts, id)
 	}
 	us.depts = depts[:demandDepartments]
-	ents, err := ints(`SELECT id FROM enterprises ORDER BY id`)
+	ents, err := db.Column[int64](ctx, a.DB.Q(ctx), `SELECT id FROM enterprises ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}

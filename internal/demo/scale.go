@@ -86,7 +86,7 @@ func LoadScale(ctx context.Context, d Deps, s Scale) ([]ScaledMember, error) {
 		}); err != nil {
 			return fmt.Errorf("scale branches: %w", err)
 		}
-		branches, err := scaleIDs(ctx, tx, `SELECT id FROM branches WHERE id > ? ORDER BY id`, maxB)
+		branches, err := db.Column[int64](ctx, tx, `SELECT id FROM branches WHERE id > ? ORDER BY id`, maxB)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func LoadScale(ctx context.Context, d Deps, s Scale) ([]ScaledMember, error) {
 		}); err != nil {
 			return fmt.Errorf("scale people: %w", err)
 		}
-		people, err := scaleIDs(ctx, tx, `SELECT id FROM people WHERE id > ? ORDER BY id`, maxP)
+		people, err := db.Column[int64](ctx, tx, `SELECT id FROM people WHERE id > ? ORDER BY id`, maxP)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func LoadScale(ctx context.Context, d Deps, s Scale) ([]ScaledMember, error) {
 		}); err != nil {
 			return fmt.Errorf("scale users: %w", err)
 		}
-		users, err := scaleIDs(ctx, tx, `SELECT id FROM users WHERE id > ? ORDER BY id`, maxU)
+		users, err := db.Column[int64](ctx, tx, `SELECT id FROM users WHERE id > ? ORDER BY id`, maxU)
 		if err != nil {
 			return err
 		}
@@ -173,21 +173,4 @@ func scaleInsert(ctx context.Context, tx *db.Tx, table string, cols, n int, row 
 		}
 	}
 	return nil
-}
-
-func scaleIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

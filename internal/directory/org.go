@@ -145,20 +145,7 @@ func (m *Module) AssignLiaison(ctx context.Context, p *auth.Principal, personID,
 
 // LiaisonEnterprises lists the enterprises assigned to a liaison.
 func (m *Module) LiaisonEnterprises(ctx context.Context, personID int64) ([]int64, error) {
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT enterprise_id FROM liaison_assignments WHERE person_id = ? ORDER BY enterprise_id`, personID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.Column[int64](ctx, m.DB.Q(ctx), `SELECT enterprise_id FROM liaison_assignments WHERE person_id = ? ORDER BY enterprise_id`, personID)
 }
 
 func orgRow(ctx context.Context, q db.Querier, table string, id int64) error {

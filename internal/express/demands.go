@@ -984,20 +984,7 @@ func (m *Module) usersWith(ctx context.Context, role auth.Role, scopeKind string
 		q += ` AND r.scope_id = ?`
 		args = append(args, scopeID)
 	}
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, q+` ORDER BY u.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return db.Column[int64](ctx, m.DB.Q(ctx), q+` ORDER BY u.id`, args...)
 }
 
 func (m *Module) notifyUsers(ctx context.Context, ids []int64, title, body, link string) error {

@@ -58,7 +58,7 @@ func loadChallengeDemo(m *Module, ctx context.Context) error {
 		// the 机关党支部, registered by branch a week before.
 		var players []int64
 		seen := map[int64]bool{}
-		mine, err := chIDs(ctx, tx, `SELECT person_id FROM users WHERE username IN ('member', 'member_2', 'member_3') AND person_id IS NOT NULL ORDER BY username`)
+		mine, err := db.Column[int64](ctx, tx, `SELECT person_id FROM users WHERE username IN ('member', 'member_2', 'member_3') AND person_id IS NOT NULL ORDER BY username`)
 		if err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func loadChallengeDemo(m *Module, ctx context.Context) error {
 			}
 		}
 		// Other demo accounts stay out, so who may play is plain to see.
-		all, err := chIDs(ctx, tx, `SELECT p.id FROM people p JOIN branches b ON b.id = p.branch_id
+		all, err := db.Column[int64](ctx, tx, `SELECT p.id FROM people p JOIN branches b ON b.id = p.branch_id
 			WHERE b.kind = 'organ_branch' AND p.party_member = TRUE AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id = p.id) ORDER BY p.id`)
 		if err != nil {
 			return err
@@ -183,22 +183,4 @@ func loadChallengeDemo(m *Module, ctx context.Context) error {
 		return m.Audit.Record(ctx, audit.Entry{Action: "study.challenge.create", ObjectType: "study_challenge", ObjectID: fmt.Sprint(cid),
 			Detail: fmt.Sprintf("demo: %s, %d rounds, %d players, published", challengeDemoDay, len(roundIDs), len(players))})
 	})
-}
-
-// chIDs runs a query of one id column.
-func chIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

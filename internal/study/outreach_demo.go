@@ -106,7 +106,7 @@ type outreachDemo struct {
 }
 
 func (d *outreachDemo) ids(q string, args ...any) ([]int64, error) {
-	return chIDs(d.ctx, d.tx, q, args...)
+	return db.Column[int64](d.ctx, d.tx, q, args...)
 }
 
 func (d *outreachDemo) shuffled(ids []int64) []int64 {
@@ -206,11 +206,11 @@ var (
 
 // lectures spreads 216 lectures over 2021.
 func (d *outreachDemo) lectures() error {
-	ents, err := chStrings(d.ctx, d.tx, `SELECT name FROM enterprises ORDER BY id LIMIT 40`)
+	ents, err := db.Column[string](d.ctx, d.tx, `SELECT name FROM enterprises ORDER BY id LIMIT 40`)
 	if err != nil {
 		return err
 	}
-	vills, err := chStrings(d.ctx, d.tx, `SELECT name FROM villages ORDER BY code`)
+	vills, err := db.Column[string](d.ctx, d.tx, `SELECT name FROM villages ORDER BY code`)
 	if err != nil {
 		return err
 	}
@@ -580,22 +580,4 @@ func (d *outreachDemo) boards() error {
 		d.nBoards++
 	}
 	return nil
-}
-
-// chStrings runs a query of one text column.
-func chStrings(ctx context.Context, q db.Querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

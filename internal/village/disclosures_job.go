@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhongshu/internal/platform/clock"
+	"zhongshu/internal/platform/db"
 	"zhongshu/internal/platform/jobs"
 )
 
@@ -27,21 +28,8 @@ type disclosureDueArgs struct {
 
 // usersWith lists the enabled accounts holding a role over a scope.
 func (m *Module) usersWith(ctx context.Context, role, scopeKind string, scopeID int64) ([]int64, error) {
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+	return db.Column[int64](ctx, m.DB.Q(ctx), `SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
 		WHERE r.role = ? AND r.scope_kind = ? AND r.scope_id = ? AND u.disabled = FALSE ORDER BY u.id`, role, scopeKind, scopeID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // RunDisclosureReminders sends the day's reminders and overdue notices; it

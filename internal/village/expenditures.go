@@ -482,21 +482,8 @@ func (m *Module) Expenditures(ctx context.Context, p *auth.Principal, villageID 
 }
 
 func (m *Module) expenditureRows(ctx context.Context, q string, args ...any) ([]Expenditure, error) {
-	rows, err := m.DB.Q(ctx).QueryContext(ctx, q, args...)
+	ids, err := db.Column[int64](ctx, m.DB.Q(ctx), q, args...)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := []Expenditure{}
