@@ -199,6 +199,16 @@ func (fx *fixture) baselineHello(ctx context.Context) (stats, error) {
 	return s, nil
 }
 
+// helloThenServe measures the hello-world baseline and then starts serve:
+// one after the other, so that neither shares the cores with the other.
+func (fx *fixture) helloThenServe(ctx context.Context) (stats, error) {
+	hello, err := fx.baselineHello(ctx)
+	if err != nil {
+		return stats{}, err
+	}
+	return hello, fx.serve(ctx)
+}
+
 // baselineInserts measures a raw insert loop on the same store, driver and
 // durability settings as the server (a table shaped like study_checkins,
 // keyed (person, day), one transaction per row from as many goroutines as

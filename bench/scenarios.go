@@ -57,11 +57,8 @@ func scenarioCheckin(ctx context.Context, fx *fixture) error {
 	}
 	rep.note("generated %d members with accounts and API tokens in %s (the virtual users' credentials; a password login per user would be an argon2id hash each)", len(ms), time.Since(t0).Round(time.Millisecond))
 
-	hello, err := fx.baselineHello(ctx)
+	hello, err := fx.helloThenServe(ctx)
 	if err != nil {
-		return err
-	}
-	if err := fx.serve(ctx); err != nil {
 		return err
 	}
 	walMax := func() int64 { return 0 }

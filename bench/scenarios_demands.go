@@ -78,11 +78,8 @@ func scenarioDemands(ctx context.Context, fx *fixture) error {
 	}
 	rep.Scale = fmt.Sprintf("%d users: %d office, %d staff over %d departments, %d enterprise contacts", cfg.Members,
 		len(us.office), len(us.staff)*len(us.staff[0]), len(us.depts), len(us.contacts))
-	hello, err := fx.baselineHello(ctx)
+	hello, err := fx.helloThenServe(ctx)
 	if err != nil {
-		return err
-	}
-	if err := fx.serve(ctx); err != nil {
 		return err
 	}
 	base := fx.srvURL
@@ -155,11 +152,11 @@ func scenarioDemands(ctx context.Context, fx *fixture) error {
 	})
 	ratio(hello, &s)
 	rep.Rows = append(rep.Rows, s)
+	first := ""
 	if s.Errors > 0 {
-		rep.check(false, "errors during the load: %d (first: %s)", s.Errors, s.FirstErr)
-	} else {
-		rep.check(true, "errors during the load: 0")
+		first = " (first: " + s.FirstErr + ")"
 	}
+	rep.check(s.Errors == 0, "errors during the load: %d%s", s.Errors, first)
 	fx.stopServer()
 
 	// What the store holds for the workload's demands.
@@ -168,28 +165,33 @@ func scenarioDemands(ctx context.Context, fx *fixture) error {
 		return err
 	}
 	defer a.Close()
-	var stored int64
-	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM demands WHERE title LIKE '负载测试诉求 %'`).Scan(&stored); err != nil {
+	count := func(q string, args ...any) (n int64, err error) {
+		err = a.DB.Q(ctx).QueryRowContext(ctx, q, args...).Scan(&n)
+		return n, err
+	}
+	const ours = `d.title LIKE '负载测试诉求 %'`
+	stored, err := count(`SELECT COUNT(*) FROM demands d WHERE ` + ours)
+	if err != nil {
 		return err
 	}
 	rep.check(stored >= raised.Load(), "demands raised and acknowledged %d, stored %d", raised.Load(), stored)
 	var steps []string
 	for k, st := range demandSteps {
-		var hist int64
-		if err := a.DB.R.QueryRowContext(ctx, a.DB.Rebind(`SELECT COUNT(*) FROM demand_history h JOIN demands d ON d.id = h.demand_id
-			WHERE d.title LIKE '负载测试诉求 %' AND h.transition = ?`), st.to).Scan(&hist); err != nil {
+		hist, err := count(`SELECT COUNT(*) FROM demand_history h JOIN demands d ON d.id = h.demand_id WHERE `+ours+` AND h.transition = ?`, st.to)
+		if err != nil {
 			return err
 		}
 		rep.check(hist >= acked[k].Load(), "%s: acknowledged %d, history rows %d", st.to, acked[k].Load(), hist)
 		steps = append(steps, fmt.Sprintf("%s %d", st.to, acked[k].Load()))
 	}
-	var rated int64
-	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM demands WHERE title LIKE '负载测试诉求 %' AND state = 'rated'`).Scan(&rated); err != nil {
+	last := acked[len(demandSteps)-1].Load()
+	rated, err := count(`SELECT COUNT(*) FROM demands d WHERE ` + ours + ` AND d.state = 'rated'`)
+	if err != nil {
 		return err
 	}
-	rep.check(rated >= acked[len(demandSteps)-1].Load(), "demands rated: acknowledged %d, in state rated %d", acked[len(demandSteps)-1].Load(), rated)
-	var notes int64
-	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications`).Scan(&notes); err != nil {
+	rep.check(rated >= last, "demands rated: acknowledged %d, in state rated %d", last, rated)
+	notes, err := count(`SELECT COUNT(*) FROM notifications`)
+	if err != nil {
 		return err
 	}
 	rep.note("requests: %d raises, then %s (each request one step; the ratio is requests/s ÷ hello-world's); in-app notifications written: %d",

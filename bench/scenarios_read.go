@@ -39,11 +39,8 @@ func scenarioPortal(ctx context.Context, fx *fixture) error {
 	if err != nil {
 		return err
 	}
-	hello, err := fx.baselineHello(ctx)
+	hello, err := fx.helloThenServe(ctx)
 	if err != nil {
-		return err
-	}
-	if err := fx.serve(ctx); err != nil {
 		return err
 	}
 	base := fx.srvURL
@@ -172,11 +169,8 @@ func scenarioDashboard(ctx context.Context, fx *fixture) error {
 	a.Close()
 	a = nil
 
-	hello, err := fx.baselineHello(ctx)
+	hello, err := fx.helloThenServe(ctx)
 	if err != nil {
-		return err
-	}
-	if err := fx.serve(ctx); err != nil {
 		return err
 	}
 	base := fx.srvURL
