@@ -1,7 +1,9 @@
 package db
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -177,6 +179,45 @@ func TestInsertRows(t *testing.T) {
 			return tx.InsertRows(ctx, `INSERT INTO items (name, flag)`, 2, [][]any{{"short"}})
 		}); err == nil {
 			t.Fatal("a short row was accepted")
+		}
+	})
+}
+
+// InsertRows stores what its callers pass — text with quotes, backslashes,
+// placeholders and Chinese, times, NULL, bytes, booleans — exactly, on
+// both stores.
+func TestInsertRowsValues(t *testing.T) {
+	ForEach(t, []Source{testSrc}, func(t *testing.T, d *DB) {
+		ctx := context.Background()
+		at := time.Date(2021, 12, 20, 7, 0, 0, 123456000, time.FixedZone("CST", 8*3600))
+		tricky := []string{`it's`, `a\b\\'c`, `$1 ? '?' -- ;`, "三务公开\n第二行", "tab\tand \"quotes\"", `E'\x00'`}
+		rows := make([][]any, 0, len(tricky)+1)
+		for i, name := range tricky {
+			rows = append(rows, []any{name, at.Add(time.Duration(i) * time.Second), []byte{0, 1, '\'', '\\', 0xff, byte(i)}, i%2 == 0})
+		}
+		rows = append(rows, []any{"nulls", nil, nil, false})
+		if err := d.InTx(ctx, func(ctx context.Context, tx *Tx) error {
+			return tx.InsertRows(ctx, `INSERT INTO items (name, at, b, flag)`, 4, rows)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range rows {
+			var name string
+			var gotAt sql.NullTime
+			var b []byte
+			var flag bool
+			if err := d.W.QueryRowContext(ctx, d.Rebind(`SELECT name, at, b, flag FROM items WHERE name = ?`), want[0]).Scan(&name, &gotAt, &b, &flag); err != nil {
+				t.Fatalf("row %d (%q): %v", i, want[0], err)
+			}
+			if want[1] == nil {
+				if gotAt.Valid || b != nil || flag {
+					t.Fatalf("row %d: %v %v %v, want NULL, NULL, false", i, gotAt, b, flag)
+				}
+				continue
+			}
+			if !gotAt.Time.Equal(want[1].(time.Time)) || !bytes.Equal(b, want[2].([]byte)) || flag != want[3].(bool) {
+				t.Fatalf("row %d: %v %x %v, want %v %x %v", i, gotAt.Time, b, flag, want[1], want[2], want[3])
+			}
 		}
 	})
 }
