@@ -39,6 +39,7 @@ type config struct {
 	Keep     bool          // keep the temporary directory
 	InProc   string        // serve in this process and write a CPU profile here (development)
 	Repeat   int           // read scenarios (portal, dashboard): measure each page this many times on one store
+	Order    string        // checkin: the order the members arrive in, "random" (seeded) or "id"
 	Out      io.Writer
 }
 
@@ -67,6 +68,7 @@ func main() {
 	fs.IntVar(&cfg.Conc, "c", 64, "concurrent clients")
 	fs.StringVar(&cfg.Bin, "bin", "", "a prebuilt zhongshu binary (default: go build ./cmd/zhongshu)")
 	fs.IntVar(&cfg.Repeat, "repeat", 1, "portal, dashboard: measure each page this many times on the same store (medians of 3: -repeat 3)")
+	fs.StringVar(&cfg.Order, "order", "random", "checkin: the order the members check in, random (seeded, as a zone does) or id (ascending person ids: every person-keyed index appends)")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary directory (store, logs)")
 	fs.StringVar(&cfg.InProc, "cpuprofile", "", "development: serve in this process instead of the binary and write a CPU profile of the load to this file (and the process's allocations to this file + \".mem\")")
 	_ = fs.Parse(os.Args[1:])
@@ -107,6 +109,13 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 	if cfg.Out == nil {
 		cfg.Out = os.Stdout
+	}
+	switch cfg.Order {
+	case "":
+		cfg.Order = "random"
+	case "random", "id":
+	default:
+		return nil, fmt.Errorf("unknown -order %q: want random or id", cfg.Order)
 	}
 	if cfg.Repeat <= 0 {
 		cfg.Repeat = 1

@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // The points ledger: caps per cap group, one award per record, reversals
@@ -81,6 +82,45 @@ func TestPointRuleVersions(t *testing.T) {
 		tomorrow, _ := e.M.Award(ctx, member.PersonID, "2021-12-21", ActSentenceRead, 0, "test", 2)
 		if today != 1 || tomorrow != 3 {
 			t.Fatalf("awards %d and %d, want 1 under the old rule and 3 under the new", today, tomorrow)
+		}
+	})
+}
+
+// The store itself holds "one award per record" (study_points_once, keyed
+// by the record first since migration 011): a second entry for the same
+// person, activity and record is refused, while a reversing entry beside
+// it, another activity of the record and another record are not.
+func TestPointsOnceIndex(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *testEnv) {
+		ctx := context.Background()
+		p := e.principal(t, "member")
+		if _, err := e.M.Award(ctx, p.PersonID, "2021-12-20", ActSentenceRead, 0, "test", 41); err != nil {
+			t.Fatal(err)
+		}
+		var first int64
+		if err := e.DB.W.QueryRowContext(ctx, e.DB.Rebind(`SELECT id FROM study_points WHERE ref_type = 'test' AND ref_id = 41`)).Scan(&first); err != nil {
+			t.Fatal(err)
+		}
+		insert := func(activity string, ref int64, reverses any) error {
+			_, err := e.DB.W.ExecContext(ctx, e.DB.Rebind(`INSERT INTO study_points (person_id, day, activity, points, ref_type, ref_id, reverses, created_at, seq, prev_hash, hash, mac)
+				VALUES (?, '2021-12-20', ?, 1, 'test', ?, ?, ?, 99, '', '', '')`), p.PersonID, activity, ref, reverses, time.Now().UTC())
+			return err
+		}
+		if err := insert(ActSentenceRead, 41, nil); err == nil {
+			t.Fatal("a second award of the same record was stored")
+		}
+		for _, c := range []struct {
+			activity string
+			ref      int64
+			reverses any
+		}{
+			{ActSentenceRead, 41, first}, // its reversal
+			{ActSentenceRecite, 41, nil}, // another activity of the record
+			{ActSentenceRead, 42, nil},   // another record
+		} {
+			if err := insert(c.activity, c.ref, c.reverses); err != nil {
+				t.Fatalf("%s of record %d (reverses %v) refused: %v", c.activity, c.ref, c.reverses, err)
+			}
 		}
 	})
 }
