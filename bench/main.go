@@ -63,7 +63,7 @@ func main() {
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "bound of each measured run")
 	fs.DurationVar(&cfg.Baseline, "baseline", 5*time.Second, "bound of each baseline run")
 	fs.IntVar(&cfg.Members, "members", 0, "members (checkin: virtual users; dashboard/export: generated members; import: rows; demands: users)")
-	fs.IntVar(&cfg.Days, "days", 0, "days of generated check-ins (dashboard, export)")
+	fs.IntVar(&cfg.Days, "days", 0, "days of generated check-ins (dashboard, export; checkin: the members' history before today, default none)")
 	fs.IntVar(&cfg.Rate, "rate", 100, "dashboard: percent of member-days with a check-in (100: members × days rows)")
 	fs.IntVar(&cfg.Conc, "c", 64, "concurrent clients")
 	fs.StringVar(&cfg.Bin, "bin", "", "a prebuilt zhongshu binary (default: go build ./cmd/zhongshu)")

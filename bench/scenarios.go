@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"zhongshu/internal/demo"
 	"zhongshu/internal/platform/clock"
+	"zhongshu/internal/study"
 )
 
 // The sentence the check-in scenario recites: two blanks, answered right.
@@ -52,11 +54,35 @@ func scenarioCheckin(ctx context.Context, fx *fixture) error {
 	t0 := time.Now()
 	ms, err := demo.LoadScale(ctx, demo.Deps{DB: a.DB, Auth: a.Auth, Dir: a.Directory, Clock: a.Clock},
 		demo.Scale{Members: cfg.Members, Accounts: cfg.Members, TokenTTL: 24 * time.Hour})
-	a.Close()
 	if err != nil {
+		a.Close()
 		return err
 	}
 	rep.note("generated %d members with accounts and API tokens in %s (the virtual users' credentials; a password login per user would be an argon2id hash each)", len(ms), time.Since(t0).Round(time.Millisecond))
+	if cfg.Days > 0 {
+		// The zone's history: every member checked in on each of the
+		// days before today, each row with its streak, as a zone's
+		// store holds it after that many mornings.
+		t0 = time.Now()
+		persons := make([]int64, len(ms))
+		for i, m := range ms {
+			persons[i] = m.PersonID
+		}
+		n, err := study.GenerateCheckins(ctx, a.DB, persons, clock.Day(time.Now().AddDate(0, 0, -cfg.Days)), clock.Day(time.Now().AddDate(0, 0, -1)), 100, 2021)
+		if err != nil {
+			a.Close()
+			return err
+		}
+		rep.Scale += fmt.Sprintf(" with %d days of history", cfg.Days)
+		rep.note("history: %d check-ins (%d members × the %d days before today) generated in %s", n, len(ms), cfg.Days, time.Since(t0).Round(time.Millisecond))
+		// A store that has run for a year has its pages on disk, not a
+		// gigabyte of them in the kernel's write-back queue: flushed here,
+		// the burst's log syncs do not wait behind the generator's writes.
+		t0 = time.Now()
+		syscall.Sync()
+		rep.note("history written to disk (sync) in %s", time.Since(t0).Round(time.Millisecond))
+	}
+	a.Close()
 	// A zone's members check in in no particular order. The generator
 	// numbers them in sequence, so the load in that order would make every
 	// index that begins with the person append at its end, which the

@@ -25,10 +25,11 @@ func (m *Module) BranchStudyFigures(ctx context.Context, branchID int64, from, t
 	}
 	f.Members = len(members)
 	q := m.DB.Q(ctx)
-	// The branch's members first, then each one's range by its key (CROSS
-	// JOIN fixes that order on SQLite): never the zone's days (issue 8).
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p CROSS JOIN study_checkins c
-		WHERE c.person_id = p.id AND p.branch_id = ? AND c.day >= ? AND c.day <= ?`, branchID, from, to).Scan(&f.Checkins); err != nil {
+	// The branch's members first, then each one's days by the check-ins'
+	// key (daily_days.go): never the zone's days (issue 8).
+	src, where, args := dailyDaysFrom(m.DB.Dialect, from, to)
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p CROSS JOIN `+src+`
+		WHERE `+where+` AND c.person_id = p.id AND p.branch_id = ?`, append(args, branchID)...).Scan(&f.Checkins); err != nil {
 		return f, err
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.points), 0) FROM people p CROSS JOIN study_points s

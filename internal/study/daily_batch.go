@@ -173,7 +173,7 @@ func checkinBulkRules(it *checkinItem) bool {
 
 // checkinStreaks sets streaks[i] for each candidate: the streak its row
 // will record if it is new — one more than yesterday's row's, or 1 when
-// there is none. One read of yesterday's rows for the batch (the index on
+// there is none. One read of yesterday's rows for the batch (the key,
 // (day, person_id)); a yesterday's row without a recorded streak (older
 // data, generated history) is counted once, here.
 func (m *Module) checkinStreaks(ctx context.Context, tx *db.Tx, ins []checkinItem, cand []int, streaks []int) error {
@@ -274,7 +274,7 @@ func checkinInsertMany(ctx context.Context, tx *db.Tx, ins []checkinItem, cand [
 			}
 			rows, err = tx.QueryContext(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak)
 				SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::int[])
-				ON CONFLICT (person_id, day) DO NOTHING RETURNING id, person_id, day`, c.person, c.day, c.mode, c.created, c.recited, c.streak)
+				ON CONFLICT (day, person_id) DO NOTHING RETURNING id, person_id, day`, c.person, c.day, c.mode, c.created, c.recited, c.streak)
 		} else {
 			args = args[:0]
 			for _, i := range part {
@@ -286,7 +286,7 @@ func checkinInsertMany(ctx context.Context, tx *db.Tx, ins []checkinItem, cand [
 				args = append(args, it.person, it.day, it.mode, it.now, recited, streaks[i])
 			}
 			rows, err = tx.QueryCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak) VALUES `+db.Values(6, n)+`
-				ON CONFLICT (person_id, day) DO NOTHING RETURNING id, person_id, day`, args...)
+				ON CONFLICT (day, person_id) DO NOTHING RETURNING id, person_id, day`, args...)
 		}
 		if err != nil {
 			return err

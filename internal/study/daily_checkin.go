@@ -72,7 +72,7 @@ func (m *Module) Today(ctx context.Context, p *auth.Principal) (*TodaySentence, 
 
 func dailyCheckinMode(ctx context.Context, q db.Querier, person int64, day string) (string, error) {
 	var mode string
-	err := q.QueryRowContext(ctx, `SELECT mode FROM study_checkins WHERE person_id = ? AND day = ?`, person, day).Scan(&mode)
+	err := q.QueryRowContext(ctx, `SELECT mode FROM study_checkins WHERE day = ? AND person_id = ?`, day, person).Scan(&mode)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -87,55 +87,8 @@ const dailyStreakLookback = 800
 // count within its lookback (a recorded streak stops growing there too).
 const dailyStreakMax = dailyStreakLookback + 1
 
-// dailyStreakPage is how many days one read of a streak fetches.
+// dailyStreakPage is how many days one read of a streak counts.
 const dailyStreakPage = 32
-
-// dailyStreakOf is CheckinStreak over the member's check-ins of the last
-// dailyStreakLookback days, read newest first and only as far as the first
-// gap (issue 8: every check-in answers with the streak; reading the whole
-// lookback cost up to 800 rows a response). A streak of k days reads
-// about k rows.
-func (m *Module) dailyStreakOf(ctx context.Context, q db.Querier, person int64, today string) (int, error) {
-	from := dailyAddDays(today, -dailyStreakLookback)
-	want, upto := today, today
-	n, first := 0, true
-	for {
-		rows, err := q.QueryContext(ctx, `SELECT day FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day DESC LIMIT 32`, person, from, upto)
-		if err != nil {
-			return 0, err
-		}
-		got, gap := 0, false
-		for rows.Next() {
-			var d string
-			if err := rows.Scan(&d); err != nil {
-				rows.Close()
-				return 0, err
-			}
-			got++
-			if first {
-				// The streak ends today, or yesterday when today has none yet.
-				first = false
-				if d != today {
-					want = dailyAddDays(today, -1)
-				}
-			}
-			if d != want {
-				gap = true
-				break
-			}
-			n++
-			want = dailyAddDays(want, -1)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return 0, err
-		}
-		if gap || got < dailyStreakPage {
-			return n, nil
-		}
-		upto = want
-	}
-}
 
 // CheckinInput is a check-in request.
 type CheckinInput struct {
@@ -266,7 +219,7 @@ func (m *Module) checkinOne(ctx context.Context, tx *db.Tx, it *checkinItem) (Ch
 		}
 		var id int64
 		err := tx.QueryRowCached(ctx, `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (person_id, day) DO NOTHING RETURNING id`, it.person, day, it.mode, it.now, recited, streak[0]).Scan(&id)
+			ON CONFLICT (day, person_id) DO NOTHING RETURNING id`, it.person, day, it.mode, it.now, recited, streak[0]).Scan(&id)
 		if err == nil {
 			res.Streak = streak[0]
 		}
@@ -297,7 +250,7 @@ func (m *Module) checkinOne(ctx context.Context, tx *db.Tx, it *checkinItem) (Ch
 	for try := 0; try < 2; try++ {
 		var id int64
 		var cur string
-		err := tx.QueryRowCached(ctx, `SELECT id, mode FROM study_checkins WHERE person_id = ? AND day = ?`, it.person, day).Scan(&id, &cur)
+		err := tx.QueryRowCached(ctx, `SELECT id, mode FROM study_checkins WHERE day = ? AND person_id = ?`, day, it.person).Scan(&id, &cur)
 		exists := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return res, err
@@ -411,7 +364,8 @@ func (m *Module) Checkins(ctx context.Context, p *auth.Principal, member int64, 
 	case t.Sub(f) > (dailyMaxRecordDays-1)*24*time.Hour:
 		return nil, errs.Field("to", fmt.Sprintf("一次最多查询 %d 天", dailyMaxRecordDays), fmt.Sprintf("at most %d days per request", dailyMaxRecordDays))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT day, mode, created_at, recited_at FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY day`, member, from, to)
+	src, where, args := dailyDaysFrom(m.DB.Dialect, from, to)
+	rows, err := q.QueryContext(ctx, `SELECT c.day, c.mode, c.created_at, c.recited_at FROM `+src+` WHERE `+where+` AND c.person_id = ? ORDER BY c.day`, append(args, member)...)
 	if err != nil {
 		return nil, err
 	}
@@ -472,20 +426,10 @@ func (m *Module) ProgressOf(ctx context.Context, p *auth.Principal, lang string)
 		return nil, err
 	}
 	out := &Progress{Day: today, Streak: streak}
-	modes := map[string]string{}
-	rows, err := q.QueryContext(ctx, `SELECT day, mode FROM study_checkins WHERE person_id = ? AND day >= ? AND day <= ?`, p.PersonID, dailyAddDays(today, -6), today)
+	modes, err := m.dailyMemberDays(ctx, q, p.PersonID, dailyAddDays(today, -6), today)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var d, mo string
-		if err := rows.Scan(&d, &mo); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		modes[d] = mo
-	}
-	rows.Close()
 	for i := 6; i >= 0; i-- {
 		d := dailyAddDays(today, -i)
 		out.Last7 = append(out.Last7, DayTick{Day: d, Weekday: dailyWeekday(d, lang), Mode: modes[d], Today: i == 0})

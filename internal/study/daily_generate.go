@@ -16,12 +16,13 @@ import (
 // them by recitation, chosen by a fixed hash of (member, day, seed) so that
 // a run is repeatable. Days without a sentence get a generated one
 // (check-ins reference their day's sentence). The members must have no
-// check-ins in the span yet (fresh generated members).
+// check-ins in the span yet (fresh generated members). At pct 100 each row
+// records its streak, as a check-in does.
 //
 // The rows are made by the store itself — one INSERT … SELECT per chunk of
-// members over every day, in (member, day) order so that the unique key
-// appends and the (day, member) index has one append point per day — and
-// each chunk's rollups are added from its own rows. Going row by row
+// members over every day, in the key's (day, member) order, so that the
+// key takes a chunk at one place per day — and each chunk's rollups are
+// added from the same generated set. Going row by row
 // through the driver, 100,000 members × 365 days (36.5 M rows, the issue's
 // dashboard scale) took ~20 minutes; this takes a few. No points are
 // generated: the ledger is not what the dashboards read. It returns the
@@ -110,52 +111,63 @@ func generateRanges(persons []int64, size int) [][2]int64 {
 }
 
 // generateChunk inserts the check-ins of the members with ids in r over
-// the days, and adds them to the rollups, in one transaction.
+// the days, and adds them to the rollups, in one transaction. The rollups
+// are counted from the same generated set, not read back from the table:
+// the check-ins' key begins with the day, so a chunk of members' rows is
+// no range of it. A member who already has a check-in on one of the days
+// meets the key, and the chunk fails whole.
 func generateChunk(ctx context.Context, d *db.DB, r [2]int64, from, to string, days int, at0 time.Time, pct int, seed int64) (int64, error) {
 	var n int64
 	err := d.InTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		var have int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM study_checkins WHERE person_id >= ? AND person_id <= ? AND day >= ? AND day <= ?`,
-			r[0], r[1], from, to).Scan(&have); err != nil {
-			return err
-		}
-		if have > 0 {
-			return fmt.Errorf("%d check-ins already there: generated members must be fresh", have)
-		}
 		// h is a hash of (member, day, seed) in [0, generateMod): the member
 		// checks in when h % 100 < pct, and recites when (h / 100) % 5 = 0.
+		// set is the generated (x.id, x.i, x.h) of the chunk, its arguments
+		// in setArgs; day, at and recite are expressions over it.
 		const h = `(((p.id * 7919 + g.i * 104729 + ?) % 1000003) * ((p.id * 7919 + g.i * 104729 + ?) % 1000003)) % 1000003`
-		var q string
-		var args []any
+		var set, day, at string
+		var setArgs []any
 		if tx.Dialect == db.Postgres {
-			q = `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at)
-				SELECT p.id, to_char(CAST(? AS DATE) + g.i, 'YYYY-MM-DD'),
-					CASE WHEN (x.h / 100) % 5 = 0 THEN 'recite' ELSE 'read' END,
-					CAST(? AS TIMESTAMPTZ) + g.i * INTERVAL '1 day',
-					CASE WHEN (x.h / 100) % 5 = 0 THEN CAST(? AS TIMESTAMPTZ) + g.i * INTERVAL '1 day' END
-				FROM people p CROSS JOIN generate_series(0, CAST(? AS INTEGER) - 1) AS g(i)
-				CROSS JOIN LATERAL (SELECT ` + h + ` AS h) x
-				WHERE p.id >= ? AND p.id <= ? AND x.h % 100 < ?
-				ORDER BY p.id, g.i`
-			ts := at0.Format(time.RFC3339)
-			args = []any{from, ts, ts, days, seed, seed, r[0], r[1], pct}
+			set = `(SELECT p.id AS id, g.i AS i, ` + h + ` AS h FROM people p CROSS JOIN generate_series(0, CAST(? AS INTEGER) - 1) AS g(i)
+				WHERE p.id >= ? AND p.id <= ?) x`
+			setArgs = []any{seed, seed, days, r[0], r[1]}
+			day = `to_char(CAST(? AS DATE) + x.i, 'YYYY-MM-DD')`
+			at = `CAST(? AS TIMESTAMPTZ) + x.i * INTERVAL '1 day'`
 		} else {
+			set = `(WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i + 1 < ?)
+				SELECT p.id AS id, g.i AS i, ` + h + ` AS h FROM people p CROSS JOIN g WHERE p.id >= ? AND p.id <= ?) x`
+			setArgs = []any{days, seed, seed, r[0], r[1]}
+			day = `date(?, '+' || x.i || ' days')`
 			// SQLite keeps a timestamp as the driver writes a time.Time in
 			// UTC: "2006-01-02 15:04:05+00:00"; 07:30 in the zone is 23:30
 			// UTC the day before.
-			q = `WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g WHERE i + 1 < ?),
-				x AS (SELECT p.id AS id, g.i AS i, ` + h + ` AS h FROM people p CROSS JOIN g WHERE p.id >= ? AND p.id <= ?)
-				INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at)
-				SELECT x.id, date(?, '+' || x.i || ' days'),
-					CASE WHEN (x.h / 100) % 5 = 0 THEN 'recite' ELSE 'read' END,
-					datetime(?, '+' || x.i || ' days') || '+00:00',
-					CASE WHEN (x.h / 100) % 5 = 0 THEN datetime(?, '+' || x.i || ' days') || '+00:00' END
-				FROM x WHERE x.h % 100 < ?
-				ORDER BY x.id, x.i`
-			ts := at0.Format(time.DateTime)
-			args = []any{days, seed, seed, r[0], r[1], from, ts, ts, pct}
+			at = `datetime(?, '+' || x.i || ' days') || '+00:00'`
 		}
-		res, err := tx.ExecContext(ctx, q, args...)
+		ts := at0.Format(time.RFC3339)
+		if tx.Dialect != db.Postgres {
+			ts = at0.Format(time.DateTime)
+		}
+		const recite = `(x.h / 100) % 5 = 0`
+		// The streak each row records (migration 009): with every member
+		// checking in every day, the days since the span's first (the
+		// members are fresh); otherwise none, and the first check-in after
+		// the span counts it once (dailyStreakOf).
+		streak := `NULL`
+		if pct >= 100 {
+			streak = fmt.Sprintf(`MIN(x.i + 1, %d)`, dailyStreakMax)
+			if tx.Dialect == db.Postgres {
+				streak = fmt.Sprintf(`LEAST(x.i + 1, %d)`, dailyStreakMax)
+			}
+		}
+		// In key order: each day's rows of the chunk land at one place of
+		// the key.
+		q := `INSERT INTO study_checkins (person_id, day, mode, created_at, recited_at, streak)
+			SELECT x.id, ` + day + `, CASE WHEN ` + recite + ` THEN 'recite' ELSE 'read' END, ` + at + `, CASE WHEN ` + recite + ` THEN ` + at + ` END, ` + streak + `
+			FROM ` + set + ` WHERE x.h % 100 < ? ORDER BY x.i, x.id`
+		args := append([]any{from, ts, ts}, setArgs...)
+		res, err := tx.ExecContext(ctx, q, append(args, pct)...)
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("check-ins already there: generated members must be fresh (%w)", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -163,10 +175,10 @@ func generateChunk(ctx context.Context, d *db.DB, r [2]int64, from, to string, d
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO study_checkin_rollups (day, shard, checkins, recites)
-			SELECT day, person_id % 16, COUNT(*), SUM(CASE WHEN mode = 'recite' THEN 1 ELSE 0 END)
-			FROM study_checkins WHERE person_id >= ? AND person_id <= ? AND day >= ? AND day <= ? GROUP BY day, person_id % 16
+			SELECT `+day+`, x.id % 16, COUNT(*), SUM(CASE WHEN `+recite+` THEN 1 ELSE 0 END)
+			FROM `+set+` WHERE x.h % 100 < ? GROUP BY x.i, x.id % 16
 			ON CONFLICT (day, shard) DO UPDATE SET checkins = study_checkin_rollups.checkins + excluded.checkins,
-			recites = study_checkin_rollups.recites + excluded.recites`, r[0], r[1], from, to)
+			recites = study_checkin_rollups.recites + excluded.recites`, append(append([]any{from}, setArgs...), pct)...)
 		return err
 	})
 	return n, err

@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"testing"
 	"time"
@@ -57,6 +58,67 @@ func TestGenerateCheckins(t *testing.T) {
 	})
 }
 
+// With every member checking in every day, each generated row records its
+// streak as a check-in would: the first check-in after the span counts on
+// from it, without counting the history back.
+func TestGenerateCheckinsRecordsStreaks(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *testEnv) {
+		ctx := context.Background()
+		ps := e.memberPrincipals(t, 3)
+		persons := []int64{ps[0].PersonID, ps[1].PersonID, ps[2].PersonID}
+		today := "2021-12-20"
+		if _, err := GenerateCheckins(ctx, e.DB, persons, dailyAddDays(today, -40), dailyAddDays(today, -1), 100, 3); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := e.DB.R.QueryContext(ctx, `SELECT day, streak FROM study_checkins`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var d string
+			var streak sql.NullInt64
+			if err := rows.Scan(&d, &streak); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if want := 41 - dailyDaysBetween(d, today); !streak.Valid || int(streak.Int64) != want {
+				t.Errorf("%s: streak %v, want %d (the days since the span's first)", d, streak, want)
+			}
+		}
+		rows.Close()
+		if n != 3*40 {
+			t.Fatalf("%d rows, want 3 members × 40 days", n)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM study_checkins WHERE day = ? AND streak = 40`, dailyAddDays(today, -1)); n != 3 {
+			t.Fatalf("%d of yesterday's rows record a streak of 40, want 3", n)
+		}
+		got, err := e.M.dailyStreakOf(ctx, e.DB.Q(ctx), persons[0], today)
+		if err != nil || got != 40 {
+			t.Fatalf("streak before today's check-in %d (%v), want 40", got, err)
+		}
+		e.schedule(t, today, "不忘初心、牢记使命。", "不忘初心")
+		e.Clock.Set(zoneAt(today, 8, 0))
+		r, err := e.M.CheckIn(ctx, ps[0], CheckinInput{Mode: CheckinRead})
+		if err != nil || r.Streak != 41 {
+			t.Fatalf("today's check-in: %+v %v, want a streak of 41", r, err)
+		}
+		// At a lower rate the rows record none, and the streak is counted.
+		var rest []int64
+		for _, p := range e.personIDs(t) {
+			if !slices.Contains(persons, p) {
+				rest = append(rest, p)
+			}
+		}
+		if _, err := GenerateCheckins(ctx, e.DB, rest, dailyAddDays(today, -40), dailyAddDays(today, -1), 90, 3); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM study_checkins WHERE streak IS NOT NULL AND person_id NOT IN (?, ?, ?)`, persons[0], persons[1], persons[2]); n != 0 {
+			t.Fatalf("%d rows generated at 90 %% record a streak", n)
+		}
+	})
+}
+
 func TestGenerateRanges(t *testing.T) {
 	for _, c := range []struct {
 		in   []int64
@@ -95,4 +157,11 @@ func (e *testEnv) personIDs(t *testing.T) []int64 {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// dailyDaysBetween is the number of days from a to b (zone days).
+func dailyDaysBetween(a, b string) int {
+	x, _ := time.Parse(time.DateOnly, a)
+	y, _ := time.Parse(time.DateOnly, b)
+	return int(y.Sub(x).Hours() / 24)
 }

@@ -288,9 +288,10 @@ func (m *Module) dailyPushEvening(ctx context.Context, j *jobs.Job) error {
 	})
 }
 
-// checkedInOn is the set of a branch's people who checked in on a day.
+// checkedInOn is the set of a branch's people who checked in on a day:
+// the branch's members, then one seek of the check-ins' key each.
 func dailyCheckedInOn(ctx context.Context, q db.Querier, branch int64, day string) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.person_id FROM study_checkins c JOIN people p ON p.id = c.person_id WHERE p.branch_id = ? AND c.day = ?`, branch, day)
+	rows, err := q.QueryContext(ctx, `SELECT c.person_id FROM people p CROSS JOIN study_checkins c WHERE c.day = ? AND c.person_id = p.id AND p.branch_id = ?`, day, branch)
 	if err != nil {
 		return nil, err
 	}
