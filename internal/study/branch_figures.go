@@ -25,11 +25,14 @@ func (m *Module) BranchStudyFigures(ctx context.Context, branchID int64, from, t
 	}
 	f.Members = len(members)
 	q := m.DB.Q(ctx)
-	// The branch's members first, then each one's days by the check-ins'
-	// key (daily_days.go): never the zone's days (issue 8).
-	src, where, args := dailyDaysFrom(m.DB.Dialect, from, to)
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people p CROSS JOIN `+src+`
-		WHERE `+where+` AND c.person_id = p.id AND p.branch_id = ?`, append(args, branchID)...).Scan(&f.Checkins); err != nil {
+	// The branch's members' days by the check-ins' key (daily_days.go):
+	// never the zone's days (issue 8).
+	people := make([]int64, len(members))
+	for i, mb := range members {
+		people[i] = mb.PersonID
+	}
+	sqlText, args := dailyMembersDays(m.DB.Dialect, branchID, people, from, to)
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+sqlText+`) x`, args...).Scan(&f.Checkins); err != nil {
 		return f, err
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.points), 0) FROM people p CROSS JOIN study_points s

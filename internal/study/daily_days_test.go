@@ -99,16 +99,17 @@ func TestMemberDaysUseTheKey(t *testing.T) {
 	d := db.OpenTestSQLite(t, testSources)
 	ctx := context.Background()
 	src, where, args := dailyDaysFrom(d.Dialect, "2021-12-01", "2021-12-31")
-	for name, q := range map[string]string{
-		"member":  `SELECT c.day, c.mode FROM ` + src + ` WHERE ` + where + ` AND c.person_id = ?`,
-		"branch":  `SELECT COUNT(*) FROM people p CROSS JOIN ` + src + ` WHERE ` + where + ` AND c.person_id = p.id AND p.branch_id = ?`,
-		"streak":  `SELECT day, streak FROM study_checkins WHERE day IN (?, ?) AND person_id = ?`,
-		"evening": `SELECT c.person_id FROM people p CROSS JOIN study_checkins c WHERE c.day = ? AND c.person_id = p.id AND p.branch_id = ?`,
+	branchQ, branchArgs := dailyMembersDays(d.Dialect, 1, []int64{1, 2}, "2021-12-01", "2021-12-31")
+	for name, c := range map[string]struct {
+		q    string
+		args []any
+	}{
+		"member":  {`SELECT c.day, c.mode FROM ` + src + ` WHERE ` + where + ` AND c.person_id = ?`, append(slices.Clone(args), int64(1))},
+		"branch":  {branchQ, branchArgs},
+		"streak":  {`SELECT day, streak FROM study_checkins WHERE day IN (?, ?) AND person_id = ?`, []any{"2021-12-19", "2021-12-20", int64(1)}},
+		"evening": {`SELECT c.person_id FROM people p CROSS JOIN study_checkins c WHERE c.day = ? AND c.person_id = p.id AND p.branch_id = ?`, []any{"2021-12-19", int64(1)}},
 	} {
-		a := append(slices.Clone(args), int64(1))
-		if name == "streak" || name == "evening" {
-			a = []any{"2021-12-19", "2021-12-20", int64(1)}[:strings.Count(q, "?")]
-		}
+		q, a := c.q, c.args
 		rows, err := d.R.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, a...)
 		if err != nil {
 			t.Fatal(name, err)

@@ -87,13 +87,14 @@ func (m *Module) dailyWeeklyReport(ctx context.Context, week ISOWeek, branch int
 		WHERE p.party_member = TRUE AND p.branch_id IS NOT NULL AND c.day >= ? AND c.day <= ?`
 	args := []any{prev.Monday(), days[6]}
 	if branch != 0 {
-		// One branch: its members first, then each one's fourteen days by
-		// the check-ins' key (daily_days.go) — not the zone's fortnight,
-		// which is 100,000s of rows in a city (issue 8).
-		src, where, dargs := dailyDaysFrom(m.DB.Dialect, prev.Monday(), days[6])
-		sqlText = `SELECT c.person_id, c.day FROM people p CROSS JOIN ` + src + `
-			WHERE ` + where + ` AND c.person_id = p.id AND p.party_member = TRUE AND p.branch_id = ?`
-		args = append(dargs, branch)
+		// One branch: its members' fourteen days by the check-ins' key
+		// (daily_days.go) — not the zone's fortnight, which is 100,000s of
+		// rows in a city (issue 8).
+		people := make([]int64, len(members))
+		for i, mb := range members {
+			people[i] = mb.PersonID
+		}
+		sqlText, args = dailyMembersDays(m.DB.Dialect, branch, people, prev.Monday(), days[6])
 	}
 	rows, err := q.QueryContext(ctx, sqlText, args...)
 	if err != nil {
