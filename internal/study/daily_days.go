@@ -44,13 +44,12 @@ func dailyDaysFrom(dl db.Dialect, from, to string) (fromSQL, where string, args 
 
 // dailyMembersDays is the query of the check-ins (person_id, day) of a
 // branch's members (people, as MembersOf listed them: the branch's party
-// members) on the zone days from..to. On PostgreSQL it names both lists
-// as arrays, so the key's index is descended once per member and day in
-// one index scan, whatever the planner estimates of the branch (joined
-// to people, it planned a walk of the fortnight's check-ins for a branch's
-// weekly summary: p99 107–126 ms at 36.5 M rows). On SQLite the days,
-// then the branch's people, then one seek each (CROSS JOIN fixes the
-// order).
+// members) on the zone days from..to: one descent of the key per member
+// and day — 700 for a branch of 50 over a fortnight, where a member-first
+// key gave one range per member (performance.md measures the cost). On
+// PostgreSQL both lists are arrays, one index scan whatever the planner
+// estimates of the branch; on SQLite the branch's people, then the days,
+// then a seek each (CROSS JOIN fixes the order).
 func dailyMembersDays(dl db.Dialect, branch int64, people []int64, from, to string) (string, []any) {
 	if dl == db.Postgres {
 		return `SELECT person_id, day FROM study_checkins WHERE day = ANY(?::text[]) AND person_id = ANY(?::bigint[])`,
