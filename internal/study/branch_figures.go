@@ -27,11 +27,7 @@ func (m *Module) BranchStudyFigures(ctx context.Context, branchID int64, from, t
 	q := m.DB.Q(ctx)
 	// The branch's members' days by the check-ins' key (daily_days.go):
 	// never the zone's days (issue 8).
-	people := make([]int64, len(members))
-	for i, mb := range members {
-		people[i] = mb.PersonID
-	}
-	sqlText, args := dailyMembersDays(m.DB.Dialect, branchID, people, from, to)
+	sqlText, args := dailyMembersDays(m.DB.Dialect, branchID, members, from, to)
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+sqlText+`) x`, args...).Scan(&f.Checkins); err != nil {
 		return f, err
 	}

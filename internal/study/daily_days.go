@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"zhongshu/internal/directory"
 	"zhongshu/internal/platform/db"
 )
 
@@ -43,15 +44,19 @@ func dailyDaysFrom(dl db.Dialect, from, to string) (fromSQL, where string, args 
 }
 
 // dailyMembersDays is the query of the check-ins (person_id, day) of a
-// branch's members (people, as MembersOf listed them: the branch's party
+// branch's members (as MembersOf listed them: the branch's party
 // members) on the zone days from..to: one descent of the key per member
 // and day — 700 for a branch of 50 over a fortnight, where a member-first
 // key gave one range per member (performance.md measures the cost). On
 // PostgreSQL both lists are arrays, one index scan whatever the planner
 // estimates of the branch; on SQLite the branch's people, then the days,
 // then a seek each (CROSS JOIN fixes the order).
-func dailyMembersDays(dl db.Dialect, branch int64, people []int64, from, to string) (string, []any) {
+func dailyMembersDays(dl db.Dialect, branch int64, members []directory.Member, from, to string) (string, []any) {
 	if dl == db.Postgres {
+		people := make([]int64, len(members))
+		for i, mb := range members {
+			people[i] = mb.PersonID
+		}
 		return `SELECT person_id, day FROM study_checkins WHERE day = ANY(?::text[]) AND person_id = ANY(?::bigint[])`,
 			[]any{dailyDaysOf(from, to), people}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"zhongshu/internal/directory"
 	"zhongshu/internal/moduletest"
 	"zhongshu/internal/platform/db"
 )
@@ -99,7 +100,7 @@ func TestMemberDaysUseTheKey(t *testing.T) {
 	d := db.OpenTestSQLite(t, testSources)
 	ctx := context.Background()
 	src, where, args := dailyDaysFrom(d.Dialect, "2021-12-01", "2021-12-31")
-	branchQ, branchArgs := dailyMembersDays(d.Dialect, 1, []int64{1, 2}, "2021-12-01", "2021-12-31")
+	branchQ, branchArgs := dailyMembersDays(d.Dialect, 1, []directory.Member{{PersonID: 1}, {PersonID: 2}}, "2021-12-01", "2021-12-31")
 	for name, c := range map[string]struct {
 		q    string
 		args []any

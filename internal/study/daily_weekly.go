@@ -90,11 +90,7 @@ func (m *Module) dailyWeeklyReport(ctx context.Context, week ISOWeek, branch int
 		// One branch: its members' fourteen days by the check-ins' key
 		// (daily_days.go) — not the zone's fortnight, which is 100,000s of
 		// rows in a city (issue 8).
-		people := make([]int64, len(members))
-		for i, mb := range members {
-			people[i] = mb.PersonID
-		}
-		sqlText, args = dailyMembersDays(m.DB.Dialect, branch, people, prev.Monday(), days[6])
+		sqlText, args = dailyMembersDays(m.DB.Dialect, branch, members, prev.Monday(), days[6])
 	}
 	rows, err := q.QueryContext(ctx, sqlText, args...)
 	if err != nil {
